@@ -1,0 +1,61 @@
+"""inBuild Accounting Integrations: the application factory (the composition root, nothing more)."""
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from qbo import auth, cli, db, integrations, intuit, qbo_settings, security, settings, wizard
+from qbo.crypto import TokenCipher
+from qbo.instance_config import check_required_secrets, ensure_instance_config
+from qbo.oauth_states import SqliteStateCache
+
+csrf = CSRFProtect()
+
+DEFAULTS = {
+    "INTUIT_ENVIRONMENT": "emulator",
+    "INTUIT_EMULATOR_URL": "http://127.0.0.1:5001",
+    "INTUIT_CLIENT_ID": "inbuild-demo-client",
+    "INTUIT_CLIENT_SECRET": "inbuild-demo-secret",
+    "INTUIT_REDIRECT_URI": "http://127.0.0.1:5000/settings/integrations/qbo/callback",
+    "INTUIT_HTTP_TIMEOUT": 10,
+    "SESSION_COOKIE_NAME": "__Host-inbuild_session",
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": 0,
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(DEFAULTS, DATABASE=os.path.join(app.instance_path, "inbuild.sqlite3"))
+    if test_config is None:
+        ensure_instance_config(app.instance_path)
+        app.config.from_pyfile("config.py")
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)
+    check_required_secrets(app.config)
+    _configure_logging(app)
+
+    app.extensions["token_cipher"] = TokenCipher(list(app.config["TOKEN_ENCRYPTION_KEYS"]))
+    db.init_app(app)
+    csrf.init_app(app)
+    auth.login_manager.init_app(app)
+    intuit.init_app(app, SqliteStateCache())
+    security.init_app(app)
+    settings.init_app(app)
+    for blueprint in (auth.bp, settings.bp, integrations.bp, qbo_settings.bp, wizard.bp):
+        app.register_blueprint(blueprint)
+    cli.init_app(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not (app.debug or app.testing):
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

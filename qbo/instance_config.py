@@ -1,0 +1,37 @@
+"""First-run creation of instance/config.py, which holds this installation's secrets."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+PLACEHOLDERS = {"", "dev", "change-me", "changeme", "secret"}
+
+
+def ensure_instance_config(instance_path: str) -> Path:
+    """Create instance/config.py with a random SECRET_KEY and token key, unless it exists."""
+    os.makedirs(instance_path, exist_ok=True)
+    path = Path(instance_path) / "config.py"
+    if not path.exists():
+        key_id = "k1"
+        path.write_text(
+            "# Created on first run. Keep this file private: it protects sessions and stored tokens.\n"
+            f"SECRET_KEY = {secrets.token_urlsafe(48)!r}\n"
+            f"TOKEN_ENCRYPTION_KEYS = [{key_id + ':' + Fernet.generate_key().decode()!r}]\n"
+        )
+        path.chmod(0o600)
+    return path
+
+
+def check_required_secrets(config: dict) -> None:
+    """Refuse to start with a missing or placeholder secret (never fail later, mid-request)."""
+    if str(config.get("SECRET_KEY") or "").strip().lower() in PLACEHOLDERS:
+        raise RuntimeError("SECRET_KEY is missing or a placeholder; set it in instance/config.py.")
+    if not config.get("TOKEN_ENCRYPTION_KEYS"):
+        raise RuntimeError("TOKEN_ENCRYPTION_KEYS is missing; set it in instance/config.py.")
+    if config.get("INTUIT_ENVIRONMENT") != "emulator":
+        for name in ("INTUIT_CLIENT_ID", "INTUIT_CLIENT_SECRET", "INTUIT_REDIRECT_URI"):
+            if str(config.get(name) or "").strip().lower() in PLACEHOLDERS:
+                raise RuntimeError(f"{name} must be set to use Intuit {config['INTUIT_ENVIRONMENT']}.")

@@ -1,0 +1,62 @@
+"""The QuickBooks Online Settings page: integration status, sync pause/resume, Switch Account."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from qbo import audit, htmx
+from qbo.access import integrations_admin_required
+from qbo.connection_state import ConnectionState, card_state
+from qbo.connections import get_connection
+from qbo.db import get_db
+from qbo.realm_settings import get_realm_settings, set_sync_enabled
+from qbo.timeutil import utcnow
+
+bp = Blueprint("qbo_settings", __name__, url_prefix="/settings/integrations/qbo")
+
+NOT_CONNECTED = "QuickBooks Online is not connected. Connect it from Accounting Integrations."
+
+
+def status_context(company_id: int) -> dict:
+    db = get_db()
+    connection = get_connection(db, company_id)
+    realm = connection.realm_id if connection else None
+    return {
+        "connection": connection,
+        "state": card_state(connection, utcnow()),
+        "States": ConnectionState,
+        "realm_settings": get_realm_settings(db, company_id, realm) if realm else None,
+    }
+
+
+@bp.get("/settings")
+@integrations_admin_required
+def show(membership):
+    context = status_context(membership.company.id)
+    if context["state"] is ConnectionState.NOT_CONNECTED:
+        flash(NOT_CONNECTED, "info")
+        return redirect(url_for("integrations.index"))
+    return render_template("qbo_settings/show.html", **context)
+
+
+@bp.post("/sync")
+@integrations_admin_required
+def toggle_sync(membership):
+    """Pause or resume syncing without disconnecting."""
+    db = get_db()
+    context = status_context(membership.company.id)
+    settings = context["realm_settings"]
+    if context["state"] is ConnectionState.NOT_CONNECTED or settings is None:
+        flash(NOT_CONNECTED, "error")
+        return redirect(url_for("integrations.index"))
+    enabled = request.form.get("enabled") == "1"
+    now = utcnow()
+    set_sync_enabled(db, membership.company.id, settings.realm_id, enabled, now)
+    action = audit.SYNC_RESUMED if enabled else audit.SYNC_PAUSED
+    audit.record(db, membership.company.id, current_user.user_id, action, now, realm_id=settings.realm_id)
+    message = "QuickBooks sync resumed." if enabled else "QuickBooks sync paused."
+    if not htmx.is_fragment_request():
+        flash(message, "success")
+        return redirect(url_for(".show"))
+    response = render_template("qbo_settings/_sync.html", **status_context(membership.company.id))
+    return htmx.trigger(make_response(response), htmx.toast(message))

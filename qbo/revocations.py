@@ -1,0 +1,79 @@
+"""Store for token revocations Intuit has not yet confirmed; retried until it does (or gives up)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlite_utils import Database
+
+from qbo.crypto import TokenCipher, TokenDecryptError
+from qbo.db import immediate
+from qbo.errors import IntuitError
+from qbo.timeutil import to_db
+
+MAX_ATTEMPTS = 8
+
+
+def enqueue_revocation(db: Database, company_id: int, realm_id: str | None, token_enc: str, now: datetime) -> int:
+    """Queue an (already encrypted) token for revocation, due at once; returns the queue entry's id."""
+    return db["pending_revocations"].insert(
+        {
+            "company_id": company_id,
+            "realm_id": realm_id,
+            "token_enc": token_enc,
+            "attempts": 0,
+            "next_attempt_at": to_db(now),
+            "last_error": None,
+            "created_at": to_db(now),
+        }
+    ).last_pk
+
+
+def deliver_revocation(db: Database, cipher: TokenCipher, entry_id: int, revoke: Callable[[str], None], now: datetime) -> bool:
+    """Try one queued revocation now; True once Intuit confirmed it (the entry is then gone)."""
+    rows = list(db.query("SELECT * FROM pending_revocations WHERE id = ?", [entry_id]))
+    return bool(rows) and _attempt(db, cipher, rows[0], revoke, now)
+
+
+def pending_count(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM pending_revocations").fetchone()[0]
+
+
+def retry_due_revocations(
+    db: Database, cipher: TokenCipher, revoke: Callable[[str], None], now: datetime
+) -> tuple[int, int]:
+    """Try every due revocation once; returns (delivered, still pending)."""
+    due = list(db.query("SELECT * FROM pending_revocations WHERE next_attempt_at <= ?", [to_db(now)]))
+    delivered = sum(_attempt(db, cipher, row, revoke, now) for row in due)
+    return delivered, pending_count(db)
+
+
+def _attempt(db: Database, cipher: TokenCipher, row: dict, revoke: Callable[[str], None], now: datetime) -> bool:
+    try:
+        revoke(cipher.decrypt(row["token_enc"]))
+    except IntuitError as exc:
+        _reschedule(db, row, str(exc), now)
+        return False
+    except TokenDecryptError:
+        pass  # an undecryptable token can never be revoked; drop the entry
+    db.execute("DELETE FROM pending_revocations WHERE id = ?", [row["id"]])
+    return True
+
+
+def _reschedule(db: Database, row: dict, error: str, now: datetime) -> None:
+    attempts = row["attempts"] + 1
+    with immediate(db):
+        if attempts > MAX_ATTEMPTS:
+            # The refresh token outlives this by far, but Intuit keeps refusing: stop, keep the trail.
+            db.execute("DELETE FROM pending_revocations WHERE id = ?", [row["id"]])
+            return
+        db.execute(
+            "UPDATE pending_revocations SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+            [attempts, to_db(now + _backoff(attempts)), error, row["id"]],
+        )
+
+
+def _backoff(attempts: int) -> timedelta:
+    return min(timedelta(minutes=2 ** attempts), timedelta(hours=12))
+
+
