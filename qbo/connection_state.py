@@ -100,4 +100,4 @@ def hard_expiry_warning_due(connection: Connection, now: datetime) -> bool:
 
 def transient_cooldown(failures: int) -> timedelta:
     """Back-off after consecutive transient refresh failures: 30 s, 60 s, 120 s ... capped at 15 min."""
-    return min(timedelta(seconds=30 * 2 ** max(failures - 1, 0)), timedelta(minutes=15))
+    return timedelta(seconds=min(30 * 2 ** min(max(failures - 1, 0), 10), 15 * 60))

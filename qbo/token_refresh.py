@@ -6,6 +6,7 @@ for the lease and re-read, so nobody ever sends a superseded refresh token.
 """
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from qbo.timeutil import after, to_db
 from qbo.tokens import token_set_from_response
 
 RefreshCall = Callable[[str], dict]
+LEASE_POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -53,16 +55,15 @@ def fresh_access_token(
     `rejected_version` forces a refresh when Intuit refused that version's access token (a 401),
     unless another worker has already replaced it.
     """
-    deadline = time.monotonic() + wait_seconds
-    while True:
+    # Counted, not clocked: frozen test clocks must not turn this wait into an endless loop.
+    for _ in range(max(1, math.ceil(wait_seconds / LEASE_POLL_SECONDS))):
         outcome = _take_lease_or_token(db, cipher, company_id, now(), owner, lease_seconds, rejected_version)
         if isinstance(outcome, _Lease):
             return _refresh_under_lease(db, cipher, company_id, refresh, now, owner, outcome)
         if outcome is not None:
             return outcome
-        if time.monotonic() >= deadline:
-            raise IntuitUnavailable("Another worker is still refreshing the QuickBooks token.")
-        time.sleep(random.uniform(0.02, 0.1))
+        time.sleep(LEASE_POLL_SECONDS * random.uniform(0.5, 1.5))
+    raise IntuitUnavailable("Another worker is still refreshing the QuickBooks token.")
 
 
 def _take_lease_or_token(db, cipher, company_id, now, owner, lease_seconds, rejected_version):
