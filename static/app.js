@@ -49,6 +49,20 @@
         dialog.close();
       });
     });
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key !== "Tab") return;
+      var focusable = dialog.querySelectorAll("a[href], button:not([disabled]), input:not([type=hidden])");
+      if (!focusable.length) return;
+      var first = focusable[0];
+      var last = focusable[focusable.length - 1];
+      if (event.shiftKey && document.activeElement === first) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && document.activeElement === last) {
+        event.preventDefault();
+        first.focus();
+      }
+    });
     dialog.addEventListener("close", function () {
       if (opener) opener.focus();
     });

@@ -1,0 +1,61 @@
+"""Browser-test fixtures: Debian's Chromium through playwright, the app and the emulator as live servers."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from app import create_app
+from qbo.db import get_db
+from tests.conftest import PASSWORD, app_config, seed_accounts
+from tests.support.live_server import reserve_server, start_server
+
+CHROMIUM = "/usr/bin/chromium"
+CALLBACK_PATH = "/settings/integrations/qbo/callback"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+    }
+
+
+@pytest.fixture
+def live_app(tmp_path, intuit):
+    """inBuild served on a free port, its redirect URI registered with the emulator; secure cookies as in production."""
+    server = reserve_server()
+    url = f"http://127.0.0.1:{server.server_port}"
+    intuit.register_client(url + CALLBACK_PATH)
+    app = create_app(app_config(tmp_path, intuit.url, redirect_uri=url + CALLBACK_PATH, SESSION_COOKIE_SECURE=True))
+    with app.app_context():
+        seed_accounts(get_db())
+    live = start_server(server, app)
+    live.flask_app = app
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    page.set_default_timeout(10_000)
+    return page
+
+
+def sign_in(page: Page, base_url: str, email: str = "admin@acme.test") -> None:
+    page.goto(base_url + "/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base_url + "/settings/")
+
+
+def intuit_sign_in(page: Page, email: str, realm_id: str, action: str = "authorize") -> None:
+    """Fill in the emulator's Intuit sign-in page and press Authorize (or Cancel)."""
+    page.wait_for_selector("select[name=realm_id]")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", "intuit-demo")
+    page.select_option("select[name=realm_id]", realm_id)
+    page.click(f"button[name=action][value={action}]")
