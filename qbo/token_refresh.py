@@ -25,6 +25,7 @@ from qbo.connection_state import (
 from qbo.connections import QBO, _connection, _token_columns
 from qbo.crypto import TokenCipher
 from qbo.db import immediate
+from qbo.faultpoints import AFTER_TOKEN_RESPONSE, crash_point
 from qbo.errors import ConnectionUnusable, IntuitUnavailable, RefreshRejected
 from qbo.timeutil import after, to_db
 from qbo.tokens import token_set_from_response
@@ -96,6 +97,7 @@ def _refuse_unusable(connection: Connection) -> None:
 def _refresh_under_lease(db, cipher, company_id, refresh, now, owner, lease: _Lease):
     try:
         response = refresh(lease.refresh_token)
+        crash_point(AFTER_TOKEN_RESPONSE)
         tokens = token_set_from_response(response, now())
     except RefreshRejected:
         _release_lease(db, company_id, owner, now(), rejected=True)
