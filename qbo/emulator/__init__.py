@@ -1,0 +1,71 @@
+"""A faithful local stand-in for Intuit's OAuth/OpenID service and the QBO v3 API."""
+from __future__ import annotations
+
+import secrets
+from typing import Mapping
+
+from flask import Flask
+from werkzeug.serving import run_simple
+
+from . import api, authorize, control, oauth
+from .context import EXTENSION_KEY, Emulator
+from .db import Database
+from .directory import client_from_mapping, save_client
+from .keys import load_or_create_signing_key
+from .seed import COMPANIES, DEMO_CLIENT, DEMO_PASSWORD, USERS, seed
+from .settings import ROTATIONS, Settings
+
+__all__ = ["create_emulator_app", "run_emulator", "COMPANIES", "DEMO_CLIENT", "DEMO_PASSWORD",
+           "USERS", "DEFAULT_PORT"]
+
+DEFAULT_PORT = 5001
+DEFAULTS = {
+    "EMULATOR_DATABASE": "instance/emulator.sqlite3",
+    "EMULATOR_BASE_URL": None,
+    "EMULATOR_ROTATION": "strict",
+    "EMULATOR_LATENCY_MS": (0, 0),
+    "EMULATOR_CLIENTS": [DEMO_CLIENT],
+    "SESSION_COOKIE_NAME": "intuit_emulator_session",
+}
+
+
+def create_emulator_app(config: Mapping | None = None) -> Flask:
+    """Build the emulator's WSGI app; state lives in EMULATOR_DATABASE."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS, SECRET_KEY=secrets.token_hex(32))
+    app.config.from_mapping(config or {})
+    app.json.sort_keys = False
+    app.extensions[EXTENSION_KEY] = _build_emulator(app.config)
+    for blueprint in (oauth.bp, authorize.bp, api.bp, control.bp):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _build_emulator(config: Mapping) -> Emulator:
+    rotation = config["EMULATOR_ROTATION"]
+    if rotation not in ROTATIONS:
+        raise ValueError(f"EMULATOR_ROTATION must be one of {', '.join(ROTATIONS)}")
+    clients = tuple(client_from_mapping(data) for data in config["EMULATOR_CLIENTS"])
+    database = Database(str(config["EMULATOR_DATABASE"]))
+    with database.transaction() as conn:
+        signing_key = load_or_create_signing_key(conn)
+        seed(conn)
+        for client in clients:
+            save_client(conn, client)
+    base_url = config["EMULATOR_BASE_URL"]
+    settings = Settings(rotation, tuple(config["EMULATOR_LATENCY_MS"]))
+    return Emulator(database, signing_key, base_url.rstrip("/") if base_url else None,
+                    settings, clients)
+
+
+def run_emulator(host: str = "127.0.0.1", port: int = DEFAULT_PORT,
+                 database: str | None = None, base_url: str | None = None) -> None:
+    """Serve the emulator (threaded) until interrupted."""
+    config: dict = {"EMULATOR_BASE_URL": base_url}
+    if database:
+        config["EMULATOR_DATABASE"] = database
+    app = create_emulator_app(config)
+    shown = base_url or f"http://{host}:{port}"
+    print(f" * Intuit emulator: discovery at {shown}/.well-known/openid_configuration,"
+          f" control page at {shown}/_emulator/")
+    run_simple(host, port, app, threaded=True)

@@ -1,0 +1,124 @@
+"""The QuickBooks Online v3 API: /v3/company/<realmId>/..."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask import Blueprint, Response, request
+
+from .clock import intuit_time, now, utc_iso
+from .context import current_emulator
+from .entities import get_entity, list_entities
+from .grants import API_SCOPES, find_access_token
+from .query import Query, QueryError, parse_query
+from .query_eval import filter_entities, run_query
+from .responses import json_response, qbo_authentication_failed, qbo_authorization_failed, qbo_fault
+from .token_format import ACCESS_TOKEN_HEADER
+from .wire import bearer_token, wire_endpoint
+
+bp = Blueprint("emulator_api", __name__, url_prefix="/v3/company/<realm_id>")
+
+# URL resource segment -> entity name. Entities are added here as the emulator grows.
+RESOURCES: dict[str, str] = {"companyinfo": "CompanyInfo"}
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def _token_problem(realm_id: str) -> Response | None:
+    token = bearer_token()
+    if token is None:
+        return qbo_authentication_failed("Authorization header missing or not a Bearer token")
+    with current_emulator().db.transaction() as conn:
+        record = find_access_token(conn, token)
+    if record is None:
+        if not token.startswith(ACCESS_TOKEN_HEADER):
+            return qbo_authentication_failed("Malformed bearer token: too short or too long")
+        return qbo_authentication_failed("Token invalid: unknown access token")
+    if record.grant.revoked_at is not None:
+        return qbo_authentication_failed("Token revoked: the grant was revoked or disconnected")
+    if record.expires_at <= now():
+        return qbo_authentication_failed(f"Token expired at {utc_iso(record.expires_at)}")
+    if record.grant.realm_id != realm_id or not API_SCOPES & record.grant.scopes:
+        return qbo_authorization_failed(f"Authorization Failure: the access token is not"
+                                        f" authorized for company {realm_id}")
+    return None
+
+
+def api_view(view: Callable) -> Callable:
+    """Wrap an API view with wire behaviour and the bearer-token check."""
+    @wraps(view)
+    def checked(realm_id: str, **kwargs) -> Response:
+        problem = _token_problem(realm_id)
+        if problem:
+            return problem
+        # minorversion is accepted and ignored: since Aug 2025 Intuit serves everything as 75.
+        return view(realm_id, **kwargs)
+    return wire_endpoint("api", latency=True)(checked)
+
+
+def unsupported_operation() -> Response:
+    """The fault QBO sends for a path or method it does not serve."""
+    return qbo_fault(400, "500", "Unsupported Operation",
+                     f"Operation {request.method} {request.path} is not supported.")
+
+
+def object_not_found(entity: str, entity_id: str) -> Response:
+    """The fault QBO sends when a read names a missing object."""
+    return qbo_fault(400, "610", "Object Not Found",
+                     f"Object Not Found : Something you're trying to use has been made inactive"
+                     f" or deleted. {entity} Id={entity_id}")
+
+
+@bp.get("/<resource>/<entity_id>")
+@api_view
+def read_entity(realm_id: str, resource: str, entity_id: str) -> Response:
+    """Read one entity by id."""
+    entity = RESOURCES.get(resource)
+    if entity is None:
+        return unsupported_operation()
+    with current_emulator().db.transaction() as conn:
+        found = get_entity(conn, realm_id, entity, entity_id)
+    if found is None:
+        return object_not_found(entity, entity_id)
+    return json_response({entity: found, "time": intuit_time()})
+
+
+def _query_text() -> str:
+    if request.method == "GET":
+        return request.args.get("query", "")
+    if request.mimetype == "application/x-www-form-urlencoded":
+        return request.form.get("query", "")
+    return request.get_data(as_text=True)
+
+
+@bp.route("/query", methods=["GET", "POST"])
+@api_view
+def query(realm_id: str) -> Response:
+    """Run a select statement against one company."""
+    try:
+        parsed = parse_query(_query_text())
+        if parsed.entity not in RESOURCES.values():
+            raise QueryError("4001",
+                             f"QueryValidationError: Entity '{parsed.entity}' is not supported")
+    except QueryError as error:
+        message = "Error parsing query" if error.code == "4000" else "Invalid query"
+        return qbo_fault(400, error.code, message, error.detail)
+    with current_emulator().db.transaction() as conn:
+        entities = list_entities(conn, realm_id, parsed.entity)
+    body = {"QueryResponse": _query_response(parsed, entities), "time": intuit_time()}
+    return json_response(body)
+
+
+def _query_response(parsed: Query, entities: list[dict]) -> dict:
+    if parsed.count:
+        return {"totalCount": len(filter_entities(parsed, entities))}
+    rows = run_query(parsed, entities)
+    if not rows:
+        return {}
+    return {parsed.entity: rows, "startPosition": parsed.start_position, "maxResults": len(rows)}
+
+
+@bp.route("/<path:rest>", methods=ALL_METHODS)
+@api_view
+def unsupported(realm_id: str, rest: str) -> Response:
+    """Anything else under the company path."""
+    return unsupported_operation()

@@ -1,0 +1,71 @@
+"""Run a parsed QBO query over a list of entity dicts."""
+from __future__ import annotations
+
+import re
+
+from .query import Condition, Query
+
+
+def field_value(entity: dict, path: str) -> object:
+    """A possibly dotted field (e.g. MetaData.LastUpdatedTime) of an entity."""
+    value: object = entity
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _comparable(actual: object, wanted: object) -> tuple[object, object] | None:
+    if actual is None:
+        return None
+    if isinstance(wanted, bool) or isinstance(actual, bool):
+        return (str(actual).lower(), str(wanted).lower())
+    if isinstance(wanted, float):
+        try:
+            return float(actual), wanted
+        except (TypeError, ValueError):
+            return None
+    return str(actual), str(wanted)
+
+
+def _like(actual: object, pattern: object) -> bool:
+    regex = ".*".join(re.escape(part) for part in str(pattern).split("%"))
+    return actual is not None and re.fullmatch(regex, str(actual), re.IGNORECASE) is not None
+
+
+def matches(entity: dict, condition: Condition) -> bool:
+    """Whether an entity satisfies one WHERE condition."""
+    actual = field_value(entity, condition.field)
+    if condition.operator == "LIKE":
+        return _like(actual, condition.value)
+    if condition.operator == "IN":
+        return any(matches(entity, Condition(condition.field, "=", value))
+                   for value in condition.value)
+    pair = _comparable(actual, condition.value)
+    if pair is None:
+        return False
+    left, right = pair
+    return {"=": left == right, "!=": left != right, "<": left < right, ">": left > right,
+            "<=": left <= right, ">=": left >= right}[condition.operator]
+
+
+def filter_entities(query: Query, entities: list[dict]) -> list[dict]:
+    """The entities that satisfy every WHERE condition."""
+    return [entity for entity in entities
+            if all(matches(entity, condition) for condition in query.conditions)]
+
+
+def run_query(query: Query, entities: list[dict]) -> list[dict]:
+    """Filter, order and page entities as the query asks."""
+    selected = filter_entities(query, entities)
+    for name, descending in reversed(query.order_by):
+        selected.sort(key=lambda entity: _sort_key(field_value(entity, name)), reverse=descending)
+    start = query.start_position - 1
+    return selected[start:start + query.max_results]
+
+
+def _sort_key(value: object) -> tuple[int, object]:
+    if value is None:
+        return (0, "")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (1, value)
+    return (2, str(value).lower())
