@@ -132,3 +132,123 @@ def m002_connections(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m003_inbuild_records(db: Database) -> None:
+    """The inBuild (Procore) records that sync: projects, vendors, cost codes and types, bills, invoices."""
+    _run_statements(db, """
+        CREATE TABLE projects (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            number TEXT NOT NULL,
+            name TEXT NOT NULL,
+            customer_name TEXT NOT NULL DEFAULT '',
+            customer_email TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'closed')),
+            UNIQUE (company_id, number)
+        );
+        CREATE TABLE vendors (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            vendor_type TEXT NOT NULL CHECK (vendor_type IN ('subcontractor', 'supplier')),
+            tax_id TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            UNIQUE (company_id, name)
+        );
+        CREATE TABLE cost_codes (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            description TEXT NOT NULL,
+            UNIQUE (company_id, code)
+        );
+        CREATE TABLE cost_types (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            UNIQUE (company_id, code)
+        );
+        CREATE TABLE bills (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            number TEXT NOT NULL,
+            vendor_id INTEGER NOT NULL REFERENCES vendors(id),
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            commitment_number TEXT NOT NULL DEFAULT '',
+            bill_date TEXT NOT NULL,
+            due_date TEXT,
+            approval_status TEXT NOT NULL CHECK (approval_status IN ('draft', 'pending', 'approved', 'rejected')),
+            UNIQUE (company_id, vendor_id, number)
+        );
+        CREATE TABLE bill_lines (
+            id INTEGER PRIMARY KEY,
+            bill_id INTEGER NOT NULL REFERENCES bills(id) ON DELETE CASCADE,
+            line_number INTEGER NOT NULL,
+            cost_code_id INTEGER NOT NULL REFERENCES cost_codes(id),
+            cost_type_id INTEGER NOT NULL REFERENCES cost_types(id),
+            description TEXT NOT NULL DEFAULT '',
+            amount_cents INTEGER NOT NULL,
+            UNIQUE (bill_id, line_number)
+        );
+        CREATE TABLE invoices (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            number TEXT NOT NULL,
+            project_id INTEGER NOT NULL REFERENCES projects(id),
+            invoice_date TEXT NOT NULL,
+            due_date TEXT,
+            approval_status TEXT NOT NULL CHECK (approval_status IN ('draft', 'pending', 'approved', 'rejected')),
+            UNIQUE (company_id, number)
+        );
+        CREATE TABLE invoice_lines (
+            id INTEGER PRIMARY KEY,
+            invoice_id INTEGER NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,
+            line_number INTEGER NOT NULL,
+            cost_code_id INTEGER NOT NULL REFERENCES cost_codes(id),
+            cost_type_id INTEGER NOT NULL REFERENCES cost_types(id),
+            description TEXT NOT NULL DEFAULT '',
+            amount_cents INTEGER NOT NULL,
+            UNIQUE (invoice_id, line_number)
+        );
+        CREATE INDEX bills_company ON bills(company_id, bill_date);
+        CREATE INDEX invoices_company ON invoices(company_id, invoice_date)
+        """)
+
+
+@migrations()
+def m004_mappings(db: Database) -> None:
+    """Wizard choices per realm, and inBuild → QuickBooks mappings keyed by (company, realm)."""
+    table = db["realm_settings"]
+    table.add_column("line_granularity", str, not_null_default="cost_code")
+    table.add_column("posting_style", str, not_null_default="account")
+    table.add_column("project_mapping", str, not_null_default="customer")
+    table.add_column("use_classes", int, not_null_default=0)
+    table.add_column("ap_account_id", str)
+    table.add_column("ap_account_name", str)
+    table.add_column("income_ref_id", str)
+    table.add_column("income_ref_name", str)
+    table.add_column("wizard_step", str, not_null_default="preferences")
+    _run_statements(db, """
+        CREATE TABLE mappings (
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('vendor', 'project_customer', 'project_job', 'project_class',
+                                               'cost_code', 'cost_type')),
+            inbuild_id INTEGER NOT NULL,
+            qbo_id TEXT,
+            qbo_name TEXT NOT NULL DEFAULT '',
+            source TEXT NOT NULL CHECK (source IN ('suggested', 'accepted', 'manual', 'created')),
+            confidence INTEGER NOT NULL DEFAULT 0,
+            shared_ok INTEGER NOT NULL DEFAULT 0 CHECK (shared_ok IN (0, 1)),
+            status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'stale')),
+            stale_reason TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (company_id, realm_id, kind, inbuild_id)
+        );
+        CREATE INDEX mappings_qbo_record ON mappings(company_id, realm_id, kind, qbo_id)
+        """)
