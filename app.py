@@ -7,8 +7,11 @@ import os
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from qbo import auth, cli, db, integrations, intuit, qbo_settings, security, settings, wizard
+from qbo import (
+    auth, cli, db, integrations, intuit, qbo_settings, records, records_cli, security, settings, wizard, wizard_mapping,
+)
 from qbo.crypto import TokenCipher
+from qbo.key_rotation import refuse_missing_keys
 from qbo.instance_config import check_required_secrets, ensure_instance_config
 from qbo.oauth_states import SqliteStateCache
 
@@ -17,7 +20,7 @@ csrf = CSRFProtect()
 DEFAULTS = {
     "INTUIT_ENVIRONMENT": "emulator",
     "INTUIT_EMULATOR_URL": "http://127.0.0.1:5001",
-    "INTUIT_CLIENT_ID": "inbuild-demo-client",
+    "INTUIT_CLIENT_ID": "inbuild-demo-client",  # the emulator's demo app; refused for sandbox/production
     "INTUIT_CLIENT_SECRET": "inbuild-demo-secret",
     "INTUIT_REDIRECT_URI": "http://127.0.0.1:5000/settings/integrations/qbo/callback",
     "INTUIT_HTTP_TIMEOUT": 10,
@@ -27,6 +30,7 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_DURATION": 0,
     "WTF_CSRF_TIME_LIMIT": 3600,
+    # Pages send Referrer-Policy: same-origin, so same-origin POSTs carry a Referer for Flask-WTF's HTTPS check.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
 }
 
@@ -45,14 +49,17 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["token_cipher"] = TokenCipher(list(app.config["TOKEN_ENCRYPTION_KEYS"]))
     db.init_app(app)
+    with app.app_context():
+        refuse_missing_keys(db.get_db(), app.extensions["token_cipher"])
     csrf.init_app(app)
     auth.login_manager.init_app(app)
     intuit.init_app(app, SqliteStateCache())
     security.init_app(app)
     settings.init_app(app)
-    for blueprint in (auth.bp, settings.bp, integrations.bp, qbo_settings.bp, wizard.bp):
+    for blueprint in (auth.bp, settings.bp, integrations.bp, qbo_settings.bp, wizard.bp, wizard_mapping.bp, records.bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
+    records_cli.init_app(app)
     return app
 
 

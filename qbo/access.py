@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import functools
 
-from flask import g, render_template
+from flask import g, render_template, request
 from flask_login import current_user, login_required
 
-from qbo import accounts
+from qbo import accounts, audit
 from qbo.accounts import Membership
 from qbo.db import get_db
 from qbo.htmx import is_fragment_request
+from qbo.timeutil import utcnow
 
 FEATURE_OFF = "This feature is not available yet."
 NOT_ADMIN = "Only admin users can access accounting integrations."
@@ -46,10 +47,12 @@ def integrations_admin_required(view):
         membership = current_membership()
         if membership is None:
             return refusal(NOT_MEMBER)
-        if not membership.company.accounting_integrations:
-            return refusal(FEATURE_OFF)
-        if not membership.is_admin:
-            return refusal(NOT_ADMIN)
+        reason = None if membership.company.accounting_integrations else FEATURE_OFF
+        reason = reason or (None if membership.is_admin else NOT_ADMIN)
+        if reason:
+            audit.record(get_db(), membership.company.id, current_user.user_id, audit.ACCESS_DENIED, utcnow(),
+                         provider=None, detail=f"{request.method} {request.path}: {reason}")
+            return refusal(reason)
         return view(membership, *args, **kwargs)
 
     return wrapped

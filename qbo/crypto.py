@@ -36,6 +36,10 @@ class TokenCipher:
         except InvalidToken as exc:
             raise TokenDecryptError("Stored token failed authentication.") from exc
 
+    @property
+    def key_ids(self) -> set[str]:
+        return set(self._keys)
+
     def key_id_of(self, stored: str) -> str:
         return stored.partition(":")[0]
 

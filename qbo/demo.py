@@ -5,6 +5,7 @@ from sqlite_utils import Database
 
 from qbo import accounts
 from qbo.accounts import COMPANY_ADMIN, STANDARD
+from qbo.demo_records import load_demo_records
 
 DEMO_PASSWORD = "inbuild-demo"
 DEMO_COMPANIES = (
@@ -31,4 +32,8 @@ def load_demo_data(db: Database) -> list[str]:
         accounts.set_membership(db, company.id, user.id, role)
         flag = "on" if company.accounting_integrations else "off"
         lines.append(f"  {email:<26} {role:<14} {company_name} (accounting integrations {flag})")
+    for name, _ in DEMO_COMPANIES:
+        created = load_demo_records(db, accounts.find_company_by_name(db, name).id)
+        if any(created.values()):
+            lines.append(f"  Demo records for {name}: " + ", ".join(f"{n} {kind}" for kind, n in created.items()))
     return lines

@@ -8,6 +8,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 PLACEHOLDERS = {"", "dev", "change-me", "changeme", "secret"}
+EMULATOR_DEMO_CREDENTIALS = {"inbuild-demo-client", "inbuild-demo-secret"}
 
 
 def ensure_instance_config(instance_path: str) -> Path:
@@ -33,5 +34,9 @@ def check_required_secrets(config: dict) -> None:
         raise RuntimeError("TOKEN_ENCRYPTION_KEYS is missing; set it in instance/config.py.")
     if config.get("INTUIT_ENVIRONMENT") != "emulator":
         for name in ("INTUIT_CLIENT_ID", "INTUIT_CLIENT_SECRET", "INTUIT_REDIRECT_URI"):
-            if str(config.get(name) or "").strip().lower() in PLACEHOLDERS:
-                raise RuntimeError(f"{name} must be set to use Intuit {config['INTUIT_ENVIRONMENT']}.")
+            value = str(config.get(name) or "").strip()
+            if value.lower() in PLACEHOLDERS or value in EMULATOR_DEMO_CREDENTIALS:
+                raise RuntimeError(f"{name} must be set to your Intuit app's value to use Intuit "
+                                   f"{config['INTUIT_ENVIRONMENT']}.")
+        if config["INTUIT_ENVIRONMENT"] == "production" and not str(config["INTUIT_REDIRECT_URI"]).startswith("https://"):
+            raise RuntimeError("Intuit production needs an https:// INTUIT_REDIRECT_URI.")

@@ -10,6 +10,8 @@ from qbo.connection_state import ConnectionState, card_state, check_due
 from qbo.connections import PROVIDER_NAMES, QBO, active_integration, get_connection
 from qbo.db import get_db
 from qbo.errors import IntuitUnavailable
+from qbo.mapping_service import review_needed
+from qbo.realm_settings import get_realm_settings
 from qbo.oauth_states import CONNECT, INTENTS, RECONNECT, SWITCH
 from qbo.timeutil import utcnow
 
@@ -24,8 +26,10 @@ def qbo_card_context(company_id: int) -> dict:
     connection = get_connection(db, company_id)
     active = active_integration(db, company_id)
     now = utcnow()
+    realm = connection.realm_id if connection is not None and connection.is_active else None
     return {
         "connection": connection,
+        "review": review_needed(db, company_id, realm, get_realm_settings(db, company_id, realm)) if realm else None,
         "blocked_by": PROVIDER_NAMES[active.provider] if active and active.provider != QBO else None,
         "state": card_state(connection, now),
         "States": ConnectionState,
@@ -65,7 +69,8 @@ def qbd_card(membership):
 @integrations_admin_required
 def check(membership):
     """Verify the connection with QuickBooks (page-load check, or the admin's "Check again")."""
-    lifecycle.check_connection(get_db(), membership.company.id, force=request.form.get("force") == "1")
+    lifecycle.check_connection(get_db(), membership.company.id, force=request.form.get("force") == "1",
+                               user_id=current_user.user_id)
     if not htmx.is_fragment_request():
         return redirect(url_for(".index"))
     # Never ask for another check from this response: a failing check must not loop.
@@ -109,7 +114,7 @@ def callback(membership):
     if result.notice:
         flash(result.notice, "warning")
     if result.needs_setup:
-        return redirect(url_for("wizard.sync_preferences"))
+        return redirect(url_for("wizard.start"))
     flash("QuickBooks Online connected.", "success")
     return redirect(url_for(".index"))
 

@@ -31,3 +31,25 @@ def _reencrypt_row(db: Database, cipher: TokenCipher, table: str, column: str, r
             return 0  # changed meanwhile (e.g. a refresh wrote a new token under the primary key)
         db.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", [cipher.reencrypt(current[0]), row_id])
     return 1
+
+
+def key_ids_in_use(db: Database) -> set[str]:
+    """Every key id some stored ciphertext names."""
+    found: set[str] = set()
+    for table, columns in ENCRYPTED_COLUMNS.items():
+        for column in columns:
+            rows = db.execute(
+                f"SELECT DISTINCT substr({column}, 1, instr({column}, ':') - 1) FROM {table} WHERE {column} IS NOT NULL"
+            ).fetchall()
+            found.update(row[0] for row in rows)
+    return found
+
+
+def refuse_missing_keys(db: Database, cipher: TokenCipher) -> None:
+    """Fail at startup, not mid-sync, when stored tokens need a key that is no longer configured."""
+    missing = key_ids_in_use(db) - cipher.key_ids
+    if missing:
+        raise RuntimeError(
+            f"Stored tokens are encrypted with key(s) {', '.join(sorted(missing))} that TOKEN_ENCRYPTION_KEYS no "
+            "longer lists. Add the key back, run `flask rotate-token-key`, then retire it."
+        )

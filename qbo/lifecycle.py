@@ -31,7 +31,7 @@ from qbo.crypto import TokenCipher, TokenDecryptError
 from qbo.db import immediate
 from qbo.errors import AccessRejected, ConnectionUnusable, IntuitError, IntuitUnavailable, RefreshRejected
 from qbo.oauth_states import SWITCH, OAuthFlow
-from qbo.realm_settings import carry_over_settings, is_configured
+from qbo.realm_settings import carry_over_settings, get_realm_settings, is_configured
 from qbo.revocations import deliver_revocation
 from qbo.timeutil import utcnow
 from qbo.token_refresh import fresh_access_token
@@ -124,9 +124,13 @@ def _after_sign_in(db: Database, flow: OAuthFlow, previous, realm_id: str, now) 
     notice = None
     if other_realm and (flow.intent == SWITCH or was_active):
         action = audit.SWITCHED
-        if carry_over_settings(db, flow.company_id, previous.realm_id, realm_id, now) or is_configured(
-            db, flow.company_id, realm_id
-        ):
+        carried = carry_over_settings(db, flow.company_id, previous.realm_id, realm_id, now)
+        if carried:
+            from qbo.mapping_service import carry_mappings_to_new_realm  # imports the API client, which needs us
+
+            settings = get_realm_settings(db, flow.company_id, realm_id)
+            carry_mappings_to_new_realm(db, flow.company_id, previous.realm_id, realm_id, settings)
+        if carried or is_configured(db, flow.company_id, realm_id):
             notice = MAPPINGS_NOTICE
     elif previous is not None and previous.realm_id == realm_id:
         action = audit.RECONNECTED
@@ -155,7 +159,7 @@ def disconnect(db: Database, company_id: int, user_id: int) -> None:
         audit.record(db, company_id, user_id, audit.REVOKE_FAILED, now, realm_id=realm_id, detail="queued for retry")
 
 
-def check_connection(db: Database, company_id: int, force: bool = False) -> None:
+def check_connection(db: Database, company_id: int, force: bool = False, user_id: int | None = None) -> None:
     """Ask QuickBooks whether the connection still works and record the answer (at most once a minute)."""
     connection = get_connection(db, company_id)
     if not (check_due(connection, utcnow()) or (force and connection and connection.is_active)):
@@ -163,9 +167,9 @@ def check_connection(db: Database, company_id: int, force: bool = False) -> None
     try:
         info = _company_info_with_refresh(db, company_id, connection.realm_id)
     except (RefreshRejected, AccessRejected, TokenDecryptError) as exc:
-        _mark_expired(db, company_id, connection.realm_id, exc)
+        _mark_expired(db, company_id, connection.realm_id, exc, user_id)
     except IntuitUnavailable as exc:
-        set_state(db, company_id, StoredState.ERROR, utcnow(), error=str(exc))
+        _mark_error(db, company_id, connection, exc, user_id)
     except ConnectionUnusable:
         return
     else:
@@ -200,7 +204,16 @@ def usable_access_token(db: Database, company_id: int, rejected_version: int | N
     )
 
 
-def _mark_expired(db: Database, company_id: int, realm_id: str, exc: Exception) -> None:
+def _mark_expired(db: Database, company_id: int, realm_id: str, exc: Exception, user_id: int | None) -> None:
     now = utcnow()
     set_state(db, company_id, StoredState.EXPIRED, now, error=str(exc) or type(exc).__name__)
-    audit.record(db, company_id, None, audit.SESSION_EXPIRED, now, realm_id=realm_id, detail=type(exc).__name__)
+    audit.record(db, company_id, user_id, audit.SESSION_EXPIRED, now, realm_id=realm_id, detail=type(exc).__name__)
+
+
+def _mark_error(db: Database, company_id: int, connection, exc: IntuitUnavailable, user_id: int | None) -> None:
+    """A transient failure: the card shows the error; the trail records it once per change of state."""
+    now = utcnow()
+    set_state(db, company_id, StoredState.ERROR, now, error=str(exc))
+    log.warning("QuickBooks check failed for realm %s: %s", connection.realm_id, exc)
+    if connection.state is not StoredState.ERROR:
+        audit.record(db, company_id, user_id, audit.REFRESH_FAILED, now, realm_id=connection.realm_id, detail=str(exc))

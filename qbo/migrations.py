@@ -252,3 +252,33 @@ def m004_mappings(db: Database) -> None:
         );
         CREATE INDEX mappings_qbo_record ON mappings(company_id, realm_id, kind, qbo_id)
         """)
+
+
+@migrations()
+def m006_qbo_reference_records(db: Database) -> None:
+    """A per-realm copy of the QuickBooks records the wizard maps onto, refreshed from the API."""
+    _run_statements(db, """
+        CREATE TABLE qbo_reference_records (
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            entity TEXT NOT NULL CHECK (entity IN ('Vendor', 'Customer', 'Item', 'Account', 'Class')),
+            qbo_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            code TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            tax_id TEXT NOT NULL DEFAULT '',
+            subtype TEXT NOT NULL DEFAULT '',
+            parent_id TEXT,
+            is_job INTEGER NOT NULL DEFAULT 0,
+            active INTEGER NOT NULL DEFAULT 1,
+            fetched_at TEXT NOT NULL,
+            PRIMARY KEY (company_id, realm_id, entity, qbo_id)
+        );
+        CREATE TABLE qbo_reference_refreshes (
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            refreshed_at TEXT NOT NULL,
+            PRIMARY KEY (company_id, realm_id, entity)
+        )
+        """)

@@ -9,6 +9,7 @@ from qbo.access import integrations_admin_required
 from qbo.connection_state import ConnectionState, card_state
 from qbo.connections import get_connection
 from qbo.db import get_db
+from qbo.mapping_service import review_needed
 from qbo.realm_settings import get_realm_settings, set_sync_enabled
 from qbo.timeutil import utcnow
 
@@ -21,11 +22,13 @@ def status_context(company_id: int) -> dict:
     db = get_db()
     connection = get_connection(db, company_id)
     realm = connection.realm_id if connection else None
+    settings = get_realm_settings(db, company_id, realm) if realm else None
     return {
         "connection": connection,
         "state": card_state(connection, utcnow()),
         "States": ConnectionState,
-        "realm_settings": get_realm_settings(db, company_id, realm) if realm else None,
+        "realm_settings": settings,
+        "review": review_needed(db, company_id, realm, settings) if realm else None,
     }
 
 

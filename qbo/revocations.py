@@ -6,12 +6,16 @@ from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
+import logging
+
+from qbo import audit
 from qbo.crypto import TokenCipher, TokenDecryptError
 from qbo.db import immediate
 from qbo.errors import IntuitError
 from qbo.timeutil import to_db
 
 MAX_ATTEMPTS = 8
+log = logging.getLogger(__name__)
 
 
 def enqueue_revocation(db: Database, company_id: int, realm_id: str | None, token_enc: str, now: datetime) -> int:
@@ -64,8 +68,12 @@ def _reschedule(db: Database, row: dict, error: str, now: datetime) -> None:
     attempts = row["attempts"] + 1
     with immediate(db):
         if attempts > MAX_ATTEMPTS:
-            # The refresh token outlives this by far, but Intuit keeps refusing: stop, keep the trail.
+            # Intuit keeps refusing: stop retrying, but leave a trail (the grant may still be live at Intuit).
             db.execute("DELETE FROM pending_revocations WHERE id = ?", [row["id"]])
+            audit.record(db, row["company_id"], None, audit.REVOKE_ABANDONED, now, realm_id=row["realm_id"],
+                         detail=f"gave up after {row['attempts']} attempts: {error}")
+            log.warning("Gave up revoking a QuickBooks grant for realm %s after %s attempts.", row["realm_id"],
+                        row["attempts"])
             return
         db.execute(
             "UPDATE pending_revocations SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",

@@ -89,7 +89,7 @@ def _belongs_to_this_session(flow: OAuthFlow, company_id: int) -> bool:
 
 def _exchange_and_store(db, client, flow: OAuthFlow, realm_id: str, company_id: int):
     try:
-        token = client.authorize_access_token()
+        token = client.authorize_access_token(claims_options=_id_token_claims(client))
     except requests.RequestException:
         return _fail(db, company_id, CallbackFailure(UNREACHABLE, 302), "token endpoint unreachable")
     except Exception as exc:  # noqa: BLE001 - any failed exchange or id_token check means no connection
@@ -104,6 +104,13 @@ def _exchange_and_store(db, client, flow: OAuthFlow, realm_id: str, company_id: 
     except lifecycle.SignInRefused as exc:
         return _fail(db, company_id, CallbackFailure(str(exc), 302), str(exc))
     return CallbackSuccess(outcome.needs_setup, outcome.notice)
+
+
+def _id_token_claims(client) -> dict:
+    """OIDC §3.1.3.7: the issuer is the one discovery named, and our client id is in the audience."""
+    issuer = client.load_server_metadata()["issuer"]
+    return {"iss": {"essential": True, "value": issuer},
+            "aud": {"essential": True, "value": current_app.config["INTUIT_CLIENT_ID"]}}
 
 
 def _revoke_unvalidated(client) -> None:

@@ -29,9 +29,21 @@ def connection_of(app, company_name="Acme Construction"):
         return get_connection(db, accounts.find_company_by_name(db, company_name).id)
 
 
+AP_OPTION = re.compile(r'<select id="ap_account_id".*?<option value="([^"]+)"', re.S)
+
+
 def finish_wizard(admin):
-    response = admin.post("/settings/integrations/qbo/setup/", {"sync_bills": "1", "sync_start_date": "2026-01-01"})
-    assert response.status_code == 302, response.get_data(as_text=True)
+    """Preferences (bills only), the AP account, then Finish: the shortest complete setup."""
+    wizard = "/settings/integrations/qbo/setup"
+    response = admin.post(f"{wizard}/preferences", {
+        "sync_bills": "1", "sync_start_date": "2026-01-01", "line_granularity": "cost_code",
+        "posting_style": "account", "project_mapping": "customer"})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    accounts_page = admin.client.get(f"{wizard}/accounts").get_data(as_text=True)
+    ap_account = AP_OPTION.search(accounts_page).group(1)
+    assert admin.post(f"{wizard}/accounts", {"ap_account_id": ap_account}).status_code == 303
+    response = admin.post(f"{wizard}/review")
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
 
 
 def test_not_connected_page(admin):
@@ -47,6 +59,7 @@ def test_first_connection_goes_to_wizard_then_card_shows_user(app, admin, intuit
     response = admin.connect(ALEX, REALM_1)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/settings/integrations/qbo/setup/")
+    assert admin.client.get(response.headers["Location"]).headers["Location"].endswith("/setup/preferences")
     html = admin.client.get(PAGE).get_data(as_text=True)
     assert card_state_of(html) == "connected"
     assert ALEX in html and "Alex Morgan" in html

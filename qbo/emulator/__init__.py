@@ -7,7 +7,7 @@ from typing import Mapping
 from flask import Flask
 from werkzeug.serving import run_simple
 
-from . import api, authorize, control, oauth
+from . import api, authorize, control, oauth, tamper
 from .context import EXTENSION_KEY, Emulator
 from .db import Database
 from .directory import client_from_mapping, save_client
@@ -36,7 +36,7 @@ def create_emulator_app(config: Mapping | None = None) -> Flask:
     app.config.from_mapping(config or {})
     app.json.sort_keys = False
     app.extensions[EXTENSION_KEY] = _build_emulator(app.config)
-    for blueprint in (oauth.bp, authorize.bp, api.bp, control.bp):
+    for blueprint in (oauth.bp, authorize.bp, api.bp, control.bp, tamper.bp):
         app.register_blueprint(blueprint)
     return app
 

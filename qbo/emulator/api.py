@@ -9,17 +9,22 @@ from flask import Blueprint, Response, request
 from .clock import intuit_time, now, utc_iso
 from .context import current_emulator
 from .entities import get_entity, list_entities
+from .entity_rules import EntityFault
 from .grants import API_SCOPES, find_access_token
 from .query import Query, QueryError, parse_query
-from .query_eval import filter_entities, run_query
-from .responses import json_response, qbo_authentication_failed, qbo_authorization_failed, qbo_fault
+from .query_eval import filter_entities, run_query, with_active_default
+from .request_ids import StoredResponse, find_response, remember_response
+from .responses import (
+    API_TYPE, json_response, qbo_authentication_failed, qbo_authorization_failed, qbo_fault,
+)
 from .token_format import ACCESS_TOKEN_HEADER
 from .wire import bearer_token, wire_endpoint
+from .writes import WRITABLE, fault_response, write_entity
 
 bp = Blueprint("emulator_api", __name__, url_prefix="/v3/company/<realm_id>")
 
 # URL resource segment -> entity name. Entities are added here as the emulator grows.
-RESOURCES: dict[str, str] = {"companyinfo": "CompanyInfo"}
+RESOURCES: dict[str, str] = {"companyinfo": "CompanyInfo", **WRITABLE}
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
@@ -82,6 +87,30 @@ def read_entity(realm_id: str, resource: str, entity_id: str) -> Response:
     return json_response({entity: found, "time": intuit_time()})
 
 
+@bp.post("/<resource>")
+@api_view
+def write(realm_id: str, resource: str) -> Response:
+    """Create or update one entity; a repeated requestid replays the first response."""
+    entity = WRITABLE.get(resource)
+    if entity is None or request.args.get("operation"):
+        return unsupported_operation()
+    body = request.get_json(force=True, silent=True)
+    request_id = request.args.get("requestid")
+    with current_emulator().db.transaction() as conn:
+        stored = find_response(conn, realm_id, request_id) if request_id else None
+        if stored is not None:
+            return Response(stored.body, stored.status, content_type=API_TYPE)
+        try:
+            saved = write_entity(conn, realm_id, entity, body, now())
+            response = json_response({entity: saved, "time": intuit_time()})
+        except EntityFault as fault:
+            response = fault_response(fault)
+        if request_id:
+            remember_response(conn, realm_id, request_id,
+                              StoredResponse(response.status_code, response.get_data(as_text=True)))
+    return response
+
+
 def _query_text() -> str:
     if request.method == "GET":
         return request.args.get("query", "")
@@ -102,6 +131,7 @@ def query(realm_id: str) -> Response:
     except QueryError as error:
         message = "Error parsing query" if error.code == "4000" else "Invalid query"
         return qbo_fault(400, error.code, message, error.detail)
+    parsed = with_active_default(parsed, WRITABLE.values())
     with current_emulator().db.transaction() as conn:
         entities = list_entities(conn, realm_id, parsed.entity)
     body = {"QueryResponse": _query_response(parsed, entities), "time": intuit_time()}

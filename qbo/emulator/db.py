@@ -51,6 +51,8 @@ CREATE INDEX IF NOT EXISTS access_tokens_grant ON access_tokens(grant_id);
 CREATE TABLE IF NOT EXISTS faults (
     id INTEGER PRIMARY KEY, kind TEXT NOT NULL, endpoint TEXT NOT NULL,
     remaining INTEGER NOT NULL, seconds REAL NOT NULL, retry_after INTEGER);
+CREATE TABLE IF NOT EXISTS id_token_tampers (
+    id INTEGER PRIMARY KEY, mutation TEXT NOT NULL, remaining INTEGER NOT NULL, value TEXT);
 CREATE TABLE IF NOT EXISTS calls (
     id INTEGER PRIMARY KEY, endpoint TEXT NOT NULL, method TEXT NOT NULL,
     grant_type TEXT, status INTEGER NOT NULL, realm_id TEXT, fault TEXT,

@@ -10,6 +10,7 @@ from .grants import (
     IssuedTokens, Rejection, exchange_code, find_access_token, refresh_grant, revoke_token,
 )
 from .responses import OAUTH_SUCCESS_TYPE, json_response, oauth_error
+from .tamper import next_tamper, tampered_id_token
 from .userinfo import userinfo_claims
 from .wire import authenticated_client, bearer_token, invalid_client, note_realm, wire_endpoint
 
@@ -119,6 +120,9 @@ def _id_token(issued: IssuedTokens, client: Client, at: float) -> str:
         claims["realmid"] = grant.realm_id
     if issued.first_issue and grant.nonce:
         claims["nonce"] = grant.nonce
+    tamper = next_tamper()  # test-only: /_emulator/api/id-token-tamper
+    if tamper is not None:
+        return tampered_id_token(tamper, claims, current_emulator().signing_key, client.client_secret, at)
     return current_emulator().signing_key.sign(claims)
 
 

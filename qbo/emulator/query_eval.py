@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from dataclasses import replace
 
 from .query import Condition, Query
 
@@ -54,18 +56,30 @@ def filter_entities(query: Query, entities: list[dict]) -> list[dict]:
             if all(matches(entity, condition) for condition in query.conditions)]
 
 
+def with_active_default(query: Query, list_entities: Collection[str]) -> Query:
+    """QBO lists only active list records unless the query itself filters on Active."""
+    if query.entity not in list_entities or any(
+            condition.field.lower() == "active" for condition in query.conditions):
+        return query
+    return replace(query, conditions=[*query.conditions, Condition("Active", "=", True)])
+
+
 def run_query(query: Query, entities: list[dict]) -> list[dict]:
     """Filter, order and page entities as the query asks."""
     selected = filter_entities(query, entities)
     for name, descending in reversed(query.order_by):
-        selected.sort(key=lambda entity: _sort_key(field_value(entity, name)), reverse=descending)
+        numeric = name.lower() == "id"  # Ids are digit strings that QBO orders as numbers
+        selected.sort(key=lambda entity: _sort_key(field_value(entity, name), numeric),
+                      reverse=descending)
     start = query.start_position - 1
     return selected[start:start + query.max_results]
 
 
-def _sort_key(value: object) -> tuple[int, object]:
+def _sort_key(value: object, numeric: bool = False) -> tuple[int, object]:
     if value is None:
         return (0, "")
+    if numeric and str(value).isdigit():
+        return (1, int(str(value)))
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return (1, value)
     return (2, str(value).lower())

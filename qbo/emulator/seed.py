@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .clock import intuit_date_time, now
 from .directory import hash_password
+from .entity_seeding import seed_company_entities
 
 DEMO_PASSWORD = "intuit-demo"
 
@@ -95,6 +96,7 @@ def _seed_company(conn: sqlite3.Connection, company: SeedCompany, created: float
         (company.realm_id, "CompanyInfo", company.realm_id,
          json.dumps(company_info(company, created))),
     )
+    seed_company_entities(conn, company.realm_id, created)
 
 
 def _seed_user(conn: sqlite3.Connection, user: SeedUser) -> None:
@@ -135,7 +137,7 @@ def company_info(company: SeedCompany, created: float) -> dict:
     }
 
 
-_RESET_ORDER = ("codes", "access_tokens", "refresh_tokens", "grants", "faults", "calls",
+_RESET_ORDER = ("codes", "access_tokens", "refresh_tokens", "grants", "faults", "id_token_tampers", "calls",
                 "entities", "memberships", "companies", "users")
 
 

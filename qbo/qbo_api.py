@@ -1,0 +1,227 @@
+"""A small QuickBooks Online v3 API client for one inBuild company's stored connection.
+
+Tokens come from qbo.lifecycle (refreshed under its lease); a 401 forces one refresh and one
+retry. Logs name the entity, the HTTP status and Intuit's intuit_tid, never tokens or payloads.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+from collections.abc import Iterator
+
+import requests
+from flask import current_app
+from sqlite_utils import Database
+
+from qbo.connections import get_connection
+from qbo.errors import AccessRejected, ConnectionUnusable, IntuitUnavailable
+from qbo.intuit import MINOR_VERSION, endpoints_for
+from qbo.lifecycle import usable_access_token
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = (429, 503)
+MAX_RETRIES = 3
+BACKOFF_SECONDS = 0.25
+RETRY_BUDGET_SECONDS = 5.0  # the longest one call may spend waiting between retries
+DISPLAY_NAME_ENTITIES = ("Vendor", "Customer", "Employee")
+sleep = time.sleep  # module-level so tests can stand in for the clock
+
+
+class QboFault(Exception):
+    """QuickBooks refused a request with a Fault (validation, business rule, missing object)."""
+
+    def __init__(self, code: str, message: str, detail: str, status: int,
+                 intuit_tid: str | None) -> None:
+        super().__init__(f"QuickBooks error {code}: {detail or message}")
+        self.code, self.message, self.detail = code, message, detail
+        self.status, self.intuit_tid = status, intuit_tid
+
+
+class QboDuplicateName(QboFault):
+    """6240: another record already uses this name."""
+
+
+class QboNotFound(QboFault):
+    """610: the object does not exist (or was made inactive or deleted)."""
+
+
+_FAULT_CLASSES: dict[str, type[QboFault]] = {"6240": QboDuplicateName, "610": QboNotFound}
+
+
+def fault_from(status: int, body: object, intuit_tid: str | None) -> QboFault | None:
+    """The fault in a QBO response body, in either the Fault or the lower-camel fault shape."""
+    if not isinstance(body, dict):
+        return None
+    fault = body.get("Fault") or body.get("fault")
+    if not isinstance(fault, dict):
+        return None
+    errors = fault.get("Error") or fault.get("error") or [{}]
+    first = errors[0] if isinstance(errors[0], dict) else {}
+    code = str(first.get("code") or "")
+    message = str(first.get("Message") or first.get("message") or "")
+    detail = str(first.get("Detail") or first.get("detail") or "")
+    return _FAULT_CLASSES.get(code, QboFault)(code, message, detail, status, intuit_tid)
+
+
+def name_field(entity: str) -> str:
+    """The field QBO keeps an entity's unique name in."""
+    return "DisplayName" if entity in DISPLAY_NAME_ENTITIES else "Name"
+
+
+def quoted(value: str) -> str:
+    """A string literal for the QBO query language."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+class QboClient:
+    """The QBO API as one inBuild company's connection sees it (call inside an app context)."""
+
+    def __init__(self, db: Database, company_id: int) -> None:
+        connection = get_connection(db, company_id)
+        if connection is None or not connection.realm_id:
+            raise ConnectionUnusable("QuickBooks Online is not connected.")
+        self.db, self.company_id, self.realm_id = db, company_id, connection.realm_id
+        self.base_url = f"{endpoints_for(current_app.config).api_base_url}/company/{self.realm_id}"
+
+    def query(self, entity: str, where: str = "", order_by: str = "",
+              page_size: int = 1000) -> Iterator[dict]:
+        """Every matching record, fetched page by page until a short page."""
+        start = 1
+        while True:
+            select = _select("*", entity, where, order_by) + (
+                f" STARTPOSITION {start} MAXRESULTS {page_size}")
+            rows = self._query(entity, select).get(entity, [])
+            yield from rows
+            if len(rows) < page_size:
+                return
+            start += page_size
+
+    def query_all(self, entity: str, where: str = "", order_by: str = "",
+                  page_size: int = 1000) -> list[dict]:
+        """Every matching record, as a list."""
+        return list(self.query(entity, where, order_by, page_size))
+
+    def count(self, entity: str, where: str = "") -> int:
+        """How many records match."""
+        return int(self._query(entity, _select("COUNT(*)", entity, where)).get("totalCount", 0))
+
+    def read(self, entity: str, entity_id: str) -> dict:
+        """One record by Id; QboNotFound if QuickBooks has no such record."""
+        return self._call("GET", entity, f"/{entity.lower()}/{entity_id}")[entity]
+
+    def create(self, entity: str, body: dict, request_id: str | None = None) -> dict:
+        """Create a record; the requestid makes a retried create safe (QBO replays its answer)."""
+        params = {"requestid": request_id or str(uuid.uuid4())}
+        return self._call("POST", entity, f"/{entity.lower()}", params=params, json=body)[entity]
+
+    def find_by_name(self, entity: str, name: str, include_inactive: bool = False) -> dict | None:
+        """The record with exactly this name (DisplayName for people, Name otherwise), or None."""
+        where = f"{name_field(entity)} = {quoted(name)}"
+        if include_inactive:
+            where += " AND Active IN (true, false)"
+        return next(self.query(entity, where, page_size=10), None)
+
+    def create_or_link(self, entity: str, body: dict) -> tuple[dict, bool]:
+        """Create a record, or on 6240 return the record already using its name; (record, created)."""
+        try:
+            return self.create(entity, body), True
+        except QboDuplicateName:
+            existing = self._existing_by_name(entity, str(body.get(name_field(entity)) or ""))
+            if existing is None:
+                raise
+            return existing, False
+
+    def _existing_by_name(self, entity: str, name: str) -> dict | None:
+        name = name.strip()
+        if not name:
+            return None
+        found = self.find_by_name(entity, name, include_inactive=True)
+        if found is not None:
+            return found
+        # QBO's duplicate check ignores case; the = operator may not, so compare here instead.
+        field = name_field(entity)
+        like = f"{field} LIKE {quoted(name)} AND Active IN (true, false)"
+        return next((row for row in self.query(entity, like)
+                     if str(row.get(field, "")).casefold() == name.casefold()), None)
+
+    def _query(self, entity: str, select: str) -> dict:
+        headers = {"Content-Type": "application/text"}
+        return self._call("POST", entity, "/query", data=select, headers=headers)["QueryResponse"]
+
+    def _call(self, method: str, entity: str, path: str, **kwargs) -> dict:
+        """One API call with a usable token; a 401 forces one token refresh and one retry."""
+        token, version = usable_access_token(self.db, self.company_id)
+        response = self._send_with_retries(method, entity, path, token, **kwargs)
+        if response.status_code == 401:
+            token, _ = usable_access_token(self.db, self.company_id, rejected_version=version)
+            response = self._send_with_retries(method, entity, path, token, **kwargs)
+            if response.status_code == 401:
+                raise AccessRejected("QuickBooks refused the access token (HTTP 401).")
+        return _json_or_fault(response)
+
+    def _send_with_retries(self, method: str, entity: str, path: str, token: str,
+                           **kwargs) -> requests.Response:
+        waited = 0.0
+        for attempt in range(MAX_RETRIES + 1):
+            response = self._send(method, entity, path, token, **kwargs)
+            if response.status_code not in RETRY_STATUSES or attempt == MAX_RETRIES:
+                return response
+            delay = _retry_delay(response, attempt)
+            if waited + delay > RETRY_BUDGET_SECONDS:
+                return response
+            sleep(delay)
+            waited += delay
+        return response
+
+    def _send(self, method: str, entity: str, path: str, token: str, params: dict | None = None,
+              headers: dict | None = None, **kwargs) -> requests.Response:
+        try:
+            response = requests.request(
+                method, self.base_url + path,
+                params={**(params or {}), "minorversion": MINOR_VERSION},
+                headers={"Authorization": f"Bearer {token}", "Accept": "application/json",
+                         **(headers or {})},
+                timeout=current_app.config["INTUIT_HTTP_TIMEOUT"], **kwargs)
+        except requests.Timeout as exc:
+            raise IntuitUnavailable("QuickBooks did not answer in time.") from exc
+        except requests.RequestException as exc:
+            raise IntuitUnavailable("QuickBooks could not be reached.") from exc
+        log.info("QBO %s %s: HTTP %s intuit_tid=%s", method, entity, response.status_code,
+                 response.headers.get("intuit_tid"))
+        return response
+
+
+def _select(projection: str, entity: str, where: str = "", order_by: str = "") -> str:
+    select = f"SELECT {projection} FROM {entity}"
+    if where:
+        select += f" WHERE {where}"
+    if order_by:
+        select += f" ORDERBY {order_by}"
+    return select
+
+
+def _retry_delay(response: requests.Response, attempt: int) -> float:
+    """Retry-After seconds when QBO sends it, else exponential backoff with jitter."""
+    retry_after = response.headers.get("Retry-After", "")
+    if retry_after.strip().isdigit():
+        return float(retry_after)
+    return BACKOFF_SECONDS * (2 ** attempt) * random.uniform(0.8, 1.2)
+
+
+def _json_or_fault(response: requests.Response) -> dict:
+    status, tid = response.status_code, response.headers.get("intuit_tid")
+    if status == 429 or status >= 500:
+        raise IntuitUnavailable(f"QuickBooks is unavailable right now (HTTP {status}).")
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise IntuitUnavailable(f"QuickBooks sent a response that is not JSON (HTTP {status}).") from exc
+    fault = fault_from(status, body, tid)
+    if fault is not None:
+        raise fault
+    if status != 200 or not isinstance(body, dict):
+        raise QboFault("", f"Unexpected HTTP {status}", "", status, tid)
+    return body
