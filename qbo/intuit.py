@@ -20,6 +20,12 @@ SANDBOX_DISCOVERY = "https://developer.api.intuit.com/.well-known/openid_sandbox
 PRODUCTION_API = "https://quickbooks.api.intuit.com/v3"
 SANDBOX_API = "https://sandbox-quickbooks.api.intuit.com/v3"
 ENVIRONMENTS = ("emulator", "sandbox", "production")
+# Intuit adds the refresh token's absolute (5-year) expiry to token responses only when asked.
+TOKEN_HEADERS = {
+    "Accept": "application/json",
+    "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8",
+    "x-include-refresh-token-hard-expires-in": "true",
+}
 
 
 @dataclass(frozen=True)
@@ -95,10 +101,9 @@ def _session() -> OAuth2Session:
 def refresh_tokens(refresh_token: str) -> dict:
     """Exchange a refresh token for a new token set (Intuit may rotate the refresh token)."""
     token_endpoint = _metadata()["token_endpoint"]
-    headers = {"Accept": "application/json", "x-include-refresh-token-hard-expires-in": "true"}
     try:
         with _session() as session:
-            return dict(session.refresh_token(token_endpoint, refresh_token=refresh_token, headers=headers))
+            return dict(session.refresh_token(token_endpoint, refresh_token=refresh_token, headers=TOKEN_HEADERS))
     except OAuthError as exc:
         if exc.error == "invalid_grant":
             raise RefreshRejected("QuickBooks rejected the refresh token.") from exc

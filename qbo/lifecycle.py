@@ -32,7 +32,7 @@ from qbo.db import immediate
 from qbo.errors import AccessRejected, ConnectionUnusable, IntuitError, IntuitUnavailable, RefreshRejected
 from qbo.oauth_states import SWITCH, OAuthFlow
 from qbo.realm_settings import carry_over_settings, get_realm_settings, is_configured
-from qbo.revocations import deliver_revocation
+from qbo.revocations import deliver_revocation, retry_due_revocations
 from qbo.timeutil import utcnow
 from qbo.token_refresh import fresh_access_token
 from qbo.tokens import TokenResponseError, TokenSet, token_set_from_response
@@ -160,7 +160,11 @@ def disconnect(db: Database, company_id: int, user_id: int) -> None:
 
 
 def check_connection(db: Database, company_id: int, force: bool = False, user_id: int | None = None) -> None:
-    """Ask QuickBooks whether the connection still works and record the answer (at most once a minute)."""
+    """Ask QuickBooks whether the connection still works and record the answer (at most once a minute).
+
+    Revocations Intuit did not confirm earlier are retried here too, when due.
+    """
+    retry_due_revocations(db, token_cipher(), intuit.revoke_token, utcnow(), company_id=company_id)
     connection = get_connection(db, company_id)
     if not (check_due(connection, utcnow()) or (force and connection and connection.is_active)):
         return

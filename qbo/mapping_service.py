@@ -157,3 +157,12 @@ def carry_mappings_to_new_realm(db: Database, company_id: int, from_realm: str, 
         check_mappings(db, company_id, to_realm, settings)
     except IntuitError:
         pass  # they stay stale; the admin sees "need review" and can refresh from the wizard
+
+
+def mapping_summary(db: Database, company_id: int, realm_id: str, settings) -> list[tuple[str, str, dict]]:
+    """(title, wizard step, progress counts) for each mapping the settings use."""
+    from qbo.mapping_rows import progress
+    from qbo.wizard_steps import KIND_TITLES, kinds_for_step
+
+    return [(KIND_TITLES[kind], slug, progress(db, company_id, realm_id, kind))
+            for slug in ("vendors", "projects", "lines") for kind in kinds_for_step(slug, settings)]

@@ -117,6 +117,11 @@ class QboClient:
         params = {"requestid": request_id or str(uuid.uuid4())}
         return self._call("POST", entity, f"/{entity.lower()}", params=params, json=body)[entity]
 
+    def update(self, entity: str, entity_id: str, sync_token: str, changes: dict) -> dict:
+        """A sparse update: only the given fields change (a stale SyncToken raises QboFault 5010)."""
+        body = {**changes, "Id": entity_id, "SyncToken": sync_token, "sparse": True}
+        return self._call("POST", entity, f"/{entity.lower()}", json=body)[entity]
+
     def find_by_name(self, entity: str, name: str, include_inactive: bool = False) -> dict | None:
         """The record with exactly this name (DisplayName for people, Name otherwise), or None."""
         where = f"{name_field(entity)} = {quoted(name)}"

@@ -6,10 +6,11 @@ from flask_login import current_user
 
 from qbo import audit, htmx
 from qbo.access import integrations_admin_required
-from qbo.connection_state import ConnectionState, card_state
+from qbo.connection_state import ConnectionState, card_state, hard_expiry_warning_due
 from qbo.connections import get_connection
 from qbo.db import get_db
-from qbo.mapping_service import review_needed
+from qbo.errors import IntuitError
+from qbo.mapping_service import check_mappings, mapping_summary, review_needed
 from qbo.realm_settings import get_realm_settings, set_sync_enabled
 from qbo.timeutil import utcnow
 
@@ -29,6 +30,8 @@ def status_context(company_id: int) -> dict:
         "States": ConnectionState,
         "realm_settings": settings,
         "review": review_needed(db, company_id, realm, settings) if realm else None,
+        "mapping_summary": mapping_summary(db, company_id, realm, settings) if settings else [],
+        "hard_expiry_warning": connection is not None and hard_expiry_warning_due(connection, utcnow()),
     }
 
 
@@ -63,3 +66,21 @@ def toggle_sync(membership):
         return redirect(url_for(".show"))
     response = render_template("qbo_settings/_sync.html", **status_context(membership.company.id))
     return htmx.trigger(make_response(response), htmx.toast(message))
+
+
+@bp.post("/check-mappings")
+@integrations_admin_required
+def recheck_mappings(membership):
+    """Check every mapping against the QuickBooks company now (deleted or inactive records become stale)."""
+    db = get_db()
+    context = status_context(membership.company.id)
+    settings = context["realm_settings"]
+    if context["state"] is ConnectionState.NOT_CONNECTED or settings is None:
+        flash(NOT_CONNECTED, "error")
+        return redirect(url_for("integrations.index"))
+    try:
+        stale = check_mappings(db, membership.company.id, settings.realm_id, settings)
+        flash(f"Mappings checked: {stale} need review." if stale else "Mappings checked: all up to date.", "success")
+    except IntuitError:
+        flash("QuickBooks could not be reached to check the mappings. Try again shortly.", "error")
+    return redirect(url_for(".show"))

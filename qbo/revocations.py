@@ -44,10 +44,13 @@ def pending_count(db: Database) -> int:
 
 
 def retry_due_revocations(
-    db: Database, cipher: TokenCipher, revoke: Callable[[str], None], now: datetime
+    db: Database, cipher: TokenCipher, revoke: Callable[[str], None], now: datetime, company_id: int | None = None
 ) -> tuple[int, int]:
-    """Try every due revocation once; returns (delivered, still pending)."""
-    due = list(db.query("SELECT * FROM pending_revocations WHERE next_attempt_at <= ?", [to_db(now)]))
+    """Try every due revocation (of one company, or all) once; returns (delivered, still pending)."""
+    sql, params = "SELECT * FROM pending_revocations WHERE next_attempt_at <= ?", [to_db(now)]
+    if company_id is not None:
+        sql, params = sql + " AND company_id = ?", params + [company_id]
+    due = list(db.query(sql, params))
     delivered = sum(_attempt(db, cipher, row, revoke, now) for row in due)
     return delivered, pending_count(db)
 

@@ -89,7 +89,7 @@ def _belongs_to_this_session(flow: OAuthFlow, company_id: int) -> bool:
 
 def _exchange_and_store(db, client, flow: OAuthFlow, realm_id: str, company_id: int):
     try:
-        token = client.authorize_access_token(claims_options=_id_token_claims(client))
+        token = client.authorize_access_token(claims_options=_id_token_claims(client), headers=intuit.TOKEN_HEADERS)
     except requests.RequestException:
         return _fail(db, company_id, CallbackFailure(UNREACHABLE, 302), "token endpoint unreachable")
     except Exception as exc:  # noqa: BLE001 - any failed exchange or id_token check means no connection

@@ -153,3 +153,46 @@ def test_switch_to_another_realm_flags_mappings_and_never_reuses_old_ids(app, ad
     admin.connect(ALEX, REALM_1, intent="switch")
     again = vendor_mappings(app, acme_id, REALM_1)
     assert {i: m.qbo_id for i, m in again.items() if m.confirmed} == {i: m.qbo_id for i, m in realm_one.items()}
+
+
+def test_inactive_quickbooks_record_makes_its_mapping_stale(app, admin, acme_id):
+    from qbo.qbo_api import QboClient
+
+    admin.connect(ALEX, REALM_1)
+    finish_wizard(admin)
+    admin.client.get(f"{WIZARD}/vendors")
+    admin.post(f"{WIZARD}/map/accept", {"step": "vendors", "kind": VENDOR})
+    inbuild_id, mapping = next((i, m) for i, m in vendor_mappings(app, acme_id, REALM_1).items() if m.confirmed)
+    with app.app_context():
+        client = QboClient(get_db(), acme_id)
+        vendor = client.read("Vendor", mapping.qbo_id)
+        client.update("Vendor", vendor["Id"], vendor["SyncToken"], {"Active": False})
+    response = admin.post("/settings/integrations/qbo/check-mappings", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Mappings checked: 1 need review." in page
+    assert "1 mapping needs review" in page
+    with app.app_context():
+        assert usable_mapping(get_db(), acme_id, REALM_1, VENDOR, inbuild_id) is None
+    assert "made inactive in QuickBooks" in admin.client.get(f"{WIZARD}/vendors?q=").get_data(as_text=True)
+
+
+def test_hard_expiry_warning_thirty_days_before_the_end(app, admin):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    from qbo.connections import get_connection
+    from qbo.timeutil import utcnow
+
+    admin.connect(ALEX, REALM_1)
+    finish_wizard(admin)
+    with app.app_context():
+        end = get_connection(get_db(), accounts.find_company_by_name(get_db(), "Acme Construction").id).refresh_hard_expires_at
+    assert end is not None and end > utcnow() + timedelta(days=4 * 365)
+    settings_page = "/settings/integrations/qbo/settings"
+    # Years later the sign-in cookie has long expired (Flask caps its age), so sign in again.
+    with freeze_time(end - timedelta(days=31)):
+        admin.login("admin@acme.test")
+        assert "hard-expiry-warning" not in admin.client.get(settings_page).get_data(as_text=True)
+    with freeze_time(end - timedelta(days=30)):
+        assert "reconnect before then" in admin.client.get(settings_page).get_data(as_text=True)
