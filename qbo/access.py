@@ -38,8 +38,8 @@ def refusal(message: str, status: int = 403):
     return render_template(template, message=message), status
 
 
-def integrations_admin_required(view):
-    """Only a Company Admin of the current company, with the feature on, gets through; others change nothing."""
+def member_required(view):
+    """Any member of the current company gets through, with their membership; others are refused."""
 
     @functools.wraps(view)
     @login_required
@@ -47,6 +47,17 @@ def integrations_admin_required(view):
         membership = current_membership()
         if membership is None:
             return refusal(NOT_MEMBER)
+        return view(membership, *args, **kwargs)
+
+    return wrapped
+
+
+def integrations_admin_required(view):
+    """Only a Company Admin of the current company, with the feature on, gets through; others change nothing."""
+
+    @functools.wraps(view)
+    @member_required
+    def wrapped(membership, *args, **kwargs):
         reason = None if membership.company.accounting_integrations else FEATURE_OFF
         reason = reason or (None if membership.is_admin else NOT_ADMIN)
         if reason:

@@ -9,6 +9,7 @@ from qbo.access import integrations_admin_required
 from qbo.connection_state import ConnectionState, card_state, hard_expiry_warning_due
 from qbo.connections import get_connection
 from qbo.db import get_db
+from qbo.wizard import htmx_aware_redirect
 from qbo.errors import IntuitError
 from qbo.mapping_service import check_mappings, mapping_summary, review_needed
 from qbo.realm_settings import get_realm_settings, set_sync_enabled
@@ -45,16 +46,23 @@ def show(membership):
     return render_template("qbo_settings/show.html", **context)
 
 
+def _connected_settings(company_id: int):
+    """The realm settings to act on, or None (with a message queued) when QuickBooks is not connected."""
+    context = status_context(company_id)
+    if context["state"] is ConnectionState.NOT_CONNECTED or context["realm_settings"] is None:
+        flash(NOT_CONNECTED, "error")
+        return None
+    return context["realm_settings"]
+
+
 @bp.post("/sync")
 @integrations_admin_required
 def toggle_sync(membership):
     """Pause or resume syncing without disconnecting."""
     db = get_db()
-    context = status_context(membership.company.id)
-    settings = context["realm_settings"]
-    if context["state"] is ConnectionState.NOT_CONNECTED or settings is None:
-        flash(NOT_CONNECTED, "error")
-        return redirect(url_for("integrations.index"))
+    settings = _connected_settings(membership.company.id)
+    if settings is None:
+        return htmx_aware_redirect(url_for("integrations.index"))
     enabled = request.form.get("enabled") == "1"
     now = utcnow()
     set_sync_enabled(db, membership.company.id, settings.realm_id, enabled, now)
@@ -73,10 +81,8 @@ def toggle_sync(membership):
 def recheck_mappings(membership):
     """Check every mapping against the QuickBooks company now (deleted or inactive records become stale)."""
     db = get_db()
-    context = status_context(membership.company.id)
-    settings = context["realm_settings"]
-    if context["state"] is ConnectionState.NOT_CONNECTED or settings is None:
-        flash(NOT_CONNECTED, "error")
+    settings = _connected_settings(membership.company.id)
+    if settings is None:
         return redirect(url_for("integrations.index"))
     try:
         stale = check_mappings(db, membership.company.id, settings.realm_id, settings)

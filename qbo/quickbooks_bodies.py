@@ -4,8 +4,14 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from qbo import inbuild_records as records
-from qbo.mappings import COST_CODE, COST_TYPE, PROJECT_CLASS, PROJECT_CUSTOMER, PROJECT_JOB, VENDOR, usable_mapping
-from qbo.reference_records import EXPENSE_ACCOUNT_TYPES, INCOME_ACCOUNT_TYPES, find_by_name, list_records
+from qbo.mappings import (
+    COST_CODE, COST_TYPE, CREATED, PROJECT_CLASS, PROJECT_CUSTOMER, PROJECT_JOB, VENDOR, mappings_for, save_mapping,
+    usable_mapping,
+)
+from qbo.reference_records import (
+    EXPENSE_ACCOUNT_TYPES, INCOME_ACCOUNT_TYPES, find_by_name, list_records, record_from_api, upsert_record,
+)
+from qbo.timeutil import utcnow
 
 NAME_LIMIT = 100
 
@@ -76,7 +82,13 @@ def _parent_customer_id(db: Database, company_id: int, realm_id: str, project, c
     if existing is not None:
         return existing.qbo_id
     created, _ = client.create_or_link("Customer", _customer_body(project.customer_name, project.customer_email))
-    return str(created["Id"])
+    owner = record_from_api("Customer", created)
+    now = utcnow()
+    upsert_record(db, company_id, realm_id, owner, now)
+    if not mappings_for(db, company_id, realm_id, PROJECT_CUSTOMER).get(project.id):
+        save_mapping(db, company_id, realm_id, PROJECT_CUSTOMER, project.id, owner.qbo_id, owner.name, CREATED, now,
+                     confidence=100)
+    return owner.qbo_id
 
 
 def _line_body(db: Database, company_id: int, realm_id: str, settings, code: str, name: str) -> dict:

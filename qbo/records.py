@@ -1,16 +1,14 @@
 """Records: read-only, searchable pages of the current company's inBuild records, for any of its members."""
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_login import login_required
 
 from qbo import htmx
 from qbo import inbuild_records as records
-from qbo.access import NOT_MEMBER, current_membership, refusal
+from qbo.access import member_required
 from qbo.db import get_db
 from qbo.inbuild_records import ApprovalStatus
 
@@ -20,20 +18,6 @@ PAGE_SIZE = 50
 MAX_SEARCH_LENGTH = 100
 STATUS_CLASSES = {ApprovalStatus.APPROVED: "status-ok", ApprovalStatus.PENDING: "status-warn",
                   ApprovalStatus.DRAFT: "status-draft", ApprovalStatus.REJECTED: "status-bad"}
-
-
-def member_required(view):
-    """Any member of the current company gets through, with their membership; others are refused."""
-
-    @functools.wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        membership = current_membership()
-        if membership is None:
-            return refusal(NOT_MEMBER)
-        return view(membership, *args, **kwargs)
-
-    return wrapped
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,13 @@ from qbo.connections import get_connection
 from qbo.db import get_db
 from qbo.errors import IntuitError
 from qbo.mapping_rows import progress, row_page
-from qbo.mappings import COST_CODE, COST_TYPE, mappings_for
 from qbo.realm_settings import get_realm_settings, mark_setup_complete, save_default_accounts, save_preferences, set_wizard_step
 from qbo.reference_records import AP_ACCOUNT_TYPES, INCOME_ACCOUNT_TYPES, get_record, list_records
 from qbo.timeutil import utcnow
 from qbo.wizard_steps import (
-    ACCOUNTS, GRANULARITIES, KIND_TITLES, LINES, MAPPING_STEPS, POSTING_STYLES, PREFERENCES, PROJECT_MAPPINGS, REVIEW,
+    ACCOUNTS, GRANULARITIES, KIND_TITLES, LINES, POSTING_STYLES, PREFERENCES, PROJECT_MAPPINGS, REVIEW,
     STEPS, VENDORS, kinds_for_step, lines_title, missing_defaults, next_step, parse_preferences, preference_values,
-    previous_step, step_by_slug,
+    step_by_slug,
 )
 
 bp = Blueprint("wizard", __name__, url_prefix="/settings/integrations/qbo/setup")
@@ -83,7 +82,6 @@ def show_step(membership, realm_id, settings, slug):
 
 
 def step_context(step, company_id: int, realm_id: str, settings) -> dict:
-    db = get_db()
     if step is PREFERENCES:
         return {"values": preference_values(settings, utcnow().date()), "errors": [],
                 "choices": (GRANULARITIES, POSTING_STYLES, PROJECT_MAPPINGS)}

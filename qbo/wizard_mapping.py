@@ -28,6 +28,16 @@ def _kind_and_step(settings):
     return step, kind
 
 
+def _posted_row(membership, realm_id, settings):
+    """(step, kind, inbuild_id) for a row action, or None unless all three are this company's and fit together."""
+    step, kind = _kind_and_step(settings)
+    inbuild_id = request.form.get("inbuild_id", type=int)
+    if step is None or inbuild_id is None or single_row(get_db(), membership.company.id, realm_id, kind,
+                                                         inbuild_id) is None:
+        return None
+    return step, kind, inbuild_id
+
+
 def _back_to_step(step, kind):
     return htmx_aware_redirect(url_for("wizard.show_step", slug=step.slug, kind=kind,
                                        q=request.values.get("q") or None, page=request.values.get("page") or None))
@@ -47,12 +57,12 @@ def _row_response(membership, realm_id, settings, step, kind, inbuild_id, messag
 @wizard_view
 def save_row(membership, realm_id, settings):
     """The admin picked a QuickBooks record for one inBuild record (names from this realm's list only)."""
-    step, kind = _kind_and_step(settings)
-    inbuild_id = request.form.get("inbuild_id", type=int)
+    posted = _posted_row(membership, realm_id, settings)
+    if posted is None:
+        return _refuse()
+    step, kind, inbuild_id = posted
     db = get_db()
     company_id = membership.company.id
-    if step is None or inbuild_id is None or single_row(db, company_id, realm_id, kind, inbuild_id) is None:
-        return _refuse()
     spec = mapping_service.kind_spec(kind, settings)
     record = find_by_name(db, company_id, realm_id, spec.entity, request.form.get("qbo_name", ""))
     if record is None or record not in mapping_service.candidates_for(db, company_id, realm_id, kind, settings):
@@ -72,10 +82,10 @@ def save_row(membership, realm_id, settings):
 @bp.post("/clear")
 @wizard_view
 def clear_row(membership, realm_id, settings):
-    step, kind = _kind_and_step(settings)
-    inbuild_id = request.form.get("inbuild_id", type=int)
-    if step is None or inbuild_id is None or single_row(get_db(), membership.company.id, realm_id, kind, inbuild_id) is None:
+    posted = _posted_row(membership, realm_id, settings)
+    if posted is None:
         return _refuse()
+    step, kind, inbuild_id = posted
     clear_mapping(get_db(), membership.company.id, realm_id, kind, inbuild_id)
     return _row_response(membership, realm_id, settings, step, kind, inbuild_id)
 
@@ -84,10 +94,10 @@ def clear_row(membership, realm_id, settings):
 @wizard_view
 def create_row(membership, realm_id, settings):
     """Create the QuickBooks record for an unmatched row (or link an existing record of the same name)."""
-    step, kind = _kind_and_step(settings)
-    inbuild_id = request.form.get("inbuild_id", type=int)
-    if step is None or inbuild_id is None or single_row(get_db(), membership.company.id, realm_id, kind, inbuild_id) is None:
+    posted = _posted_row(membership, realm_id, settings)
+    if posted is None:
         return _refuse()
+    step, kind, inbuild_id = posted
     try:
         record, created = mapping_service.create_in_quickbooks(get_db(), membership.company.id, realm_id, kind,
                                                                inbuild_id, settings)

@@ -10,7 +10,7 @@ from qbo.connections import get_connection
 from qbo.db import get_db
 from qbo.realm_settings import get_realm_settings
 from qbo.timeutil import utcnow
-from tests.conftest import ALEX, PAT, REALM_1, REALM_2, REALM_3, SAM
+from tests.conftest import ALEX, PAT, REALM_1, REALM_3, SAM
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 
 PAGE = "/settings/integrations/"

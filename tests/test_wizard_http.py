@@ -196,3 +196,73 @@ def test_hard_expiry_warning_thirty_days_before_the_end(app, admin):
         assert "hard-expiry-warning" not in admin.client.get(settings_page).get_data(as_text=True)
     with freeze_time(end - timedelta(days=30)):
         assert "reconnect before then" in admin.client.get(settings_page).get_data(as_text=True)
+
+
+def setup_through_accounts(admin, preferences=PREFERENCES):
+    admin.post(f"{WIZARD}/preferences", preferences)
+    accounts_page = admin.client.get(f"{WIZARD}/accounts").get_data(as_text=True)
+    missing = admin.post(f"{WIZARD}/accounts", {"ap_account_id": "", "income_ref_id": "999999"})
+    assert missing.status_code == 422 and "Choose the Accounts Payable account" in missing.get_data(as_text=True)
+    assert admin.post(f"{WIZARD}/accounts", {"ap_account_id": first_option(accounts_page, "ap_account_id"),
+                                             "income_ref_id": first_option(accounts_page, "income_ref_id")}).status_code == 303
+
+
+def test_projects_as_owner_customer_plus_job_and_cost_codes_as_items(app, admin, acme_id, intuit):
+    from qbo.mappings import COST_CODE, PROJECT_CLASS, PROJECT_CUSTOMER, PROJECT_JOB
+
+    admin.connect(ALEX, REALM_1)
+    setup_through_accounts(admin)
+    page = admin.client.get(f"{WIZARD}/projects").get_data(as_text=True)
+    assert "Customers" in page and "Projects (jobs)" in page and "Classes" in page  # one tab per mapping
+    with app.app_context():
+        project = records.list_projects(get_db(), acme_id)[0]
+    admin.client.get(f"{WIZARD}/projects?kind=project_job")
+    job = admin.post(f"{WIZARD}/map/create", {"step": "projects", "kind": PROJECT_JOB, "inbuild_id": project.id},
+                     htmx=True)
+    assert job.status_code == 200, job.get_data(as_text=True)
+    with app.app_context():
+        db = get_db()
+        job_mapping = mappings_for(db, acme_id, REALM_1, PROJECT_JOB)[project.id]
+        job_record = get_record(db, acme_id, REALM_1, "Customer", job_mapping.qbo_id)
+        assert job_record.is_job and job_record.parent_id
+        parent = get_record(db, acme_id, REALM_1, "Customer", job_record.parent_id)
+        assert parent is not None and parent.name.casefold() == project.customer_name.casefold()
+    admin.client.get(f"{WIZARD}/projects?kind=project_class")
+    klass = admin.post(f"{WIZARD}/map/create", {"step": "projects", "kind": PROJECT_CLASS, "inbuild_id": project.id},
+                       htmx=True)
+    assert klass.status_code == 200 and mappings_for_app(app, acme_id, PROJECT_CLASS)[project.id].confirmed
+    owners = admin.client.get(f"{WIZARD}/projects?kind=project_customer").get_data(as_text=True)
+    assert "Customers → QuickBooks customers" in owners
+    assert PROJECT_CUSTOMER  # owners may share a customer: no one-to-one "Share" box there
+    assert 'name="share"' not in owners
+
+    lines = admin.client.get(f"{WIZARD}/lines").get_data(as_text=True)
+    assert "Cost codes → QuickBooks items" in lines
+    with app.app_context():
+        code = records.list_cost_codes(get_db(), acme_id)[-1]
+    created = admin.post(f"{WIZARD}/map/create", {"step": "lines", "kind": COST_CODE, "inbuild_id": code.id},
+                         htmx=True)
+    assert created.status_code == 200, created.get_data(as_text=True)
+    with app.app_context():
+        item = get_record(get_db(), acme_id, REALM_1, "Item", mappings_for_app(app, acme_id, COST_CODE)[code.id].qbo_id)
+    assert item.subtype == "Service" and item.code == code.code
+
+
+def mappings_for_app(app, company_id, kind, realm_id=REALM_1):
+    with app.app_context():
+        return mappings_for(get_db(), company_id, realm_id, kind)
+
+
+def test_changing_line_settings_forgets_line_mappings(app, admin, acme_id):
+    from qbo.mappings import COST_CODE
+
+    admin.connect(ALEX, REALM_1)
+    setup_through_accounts(admin)
+    admin.client.get(f"{WIZARD}/lines")
+    with app.app_context():
+        code = records.list_cost_codes(get_db(), acme_id)[-1]
+    admin.post(f"{WIZARD}/map/create", {"step": "lines", "kind": COST_CODE, "inbuild_id": code.id}, htmx=True)
+    assert mappings_for_app(app, acme_id, COST_CODE)
+    response = admin.post(f"{WIZARD}/preferences", {**PREFERENCES, "posting_style": "account"}, follow_redirects=True)
+    assert "map your cost codes or cost types again" in response.get_data(as_text=True)
+    assert mappings_for_app(app, acme_id, COST_CODE) == {}

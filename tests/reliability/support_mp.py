@@ -233,3 +233,17 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+def expire_locally(app, company_id: int) -> None:
+    """Make the stored access token look expired, so the next call must refresh it."""
+    from datetime import timedelta
+
+    from qbo.db import get_db, immediate
+    from qbo.timeutil import to_db, utcnow
+
+    with app.app_context():
+        db = get_db()
+        with immediate(db):
+            db.execute("UPDATE connections SET access_expires_at = ? WHERE company_id = ?",
+                       [to_db(utcnow() - timedelta(minutes=1)), company_id])

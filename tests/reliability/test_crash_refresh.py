@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from app import create_app
 from qbo import accounts
 from qbo.connections import get_connection, stored_tokens
-from qbo.db import get_db, immediate
+from qbo.db import get_db
 from qbo.faultpoints import AFTER_TOKEN_RESPONSE
-from qbo.timeutil import to_db, utcnow
-from tests.conftest import ALEX, REALM_1, app_config, seed_accounts
+from qbo.timeutil import utcnow
+from tests.conftest import ALEX, REALM_1, app_config
+from tests.reliability.support_mp import expire_locally
 from tests.reliability.support_mp import emulator_issued_secrets, find_leaks
 from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
 
@@ -28,26 +28,9 @@ PAGE = "/settings/integrations/"
 CHECK = "/settings/integrations/qbo/check"
 
 
-@pytest.fixture
-def app(tmp_path, intuit):
-    """INTUIT_HTTP_TIMEOUT=1: a 3 s refresh lease, and a quick client-side timeout."""
-    app = create_app(app_config(tmp_path, intuit.url, INTUIT_HTTP_TIMEOUT=1))
-    with app.app_context():
-        seed_accounts(get_db())
-    return app
-
-
 def company_id_of(app) -> int:
     with app.app_context():
         return accounts.find_company_by_name(get_db(), "Acme Construction").id
-
-
-def expire_locally(app, company_id: int) -> None:
-    with app.app_context():
-        db = get_db()
-        with immediate(db):
-            db.execute("UPDATE connections SET access_expires_at = ? WHERE company_id = ?",
-                       [to_db(utcnow() - timedelta(minutes=1)), company_id])
 
 
 def token_columns(app, company_id: int) -> tuple:

@@ -9,24 +9,15 @@ from datetime import timedelta
 import pytest
 from freezegun import freeze_time
 
-from app import create_app
 from qbo import accounts
 from qbo.connections import get_connection, stored_tokens
 from qbo.db import get_db
 from qbo.timeutil import from_db, utcnow
-from tests.conftest import ALEX, REALM_1, app_config, seed_accounts
+from tests.conftest import ALEX, REALM_1
 from tests.reliability.support_mp import find_leaks, flask_cli
 from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
 
 DISCONNECT = "/settings/integrations/qbo/disconnect"
-
-
-@pytest.fixture
-def app(tmp_path, intuit):
-    app = create_app(app_config(tmp_path, intuit.url, INTUIT_HTTP_TIMEOUT=1))
-    with app.app_context():
-        seed_accounts(get_db())
-    return app
 
 
 def queue(app) -> list[dict]:

@@ -11,16 +11,14 @@ import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from freezegun import freeze_time
 
-from app import create_app
 from qbo import accounts
 from qbo.connections import StoredTokens
 from qbo.db import get_db, immediate
 from qbo.timeutil import to_db, utcnow
 from qbo.tokens import token_set_from_response
-from tests.conftest import ALEX, CLIENT_SECRET, REALM_1, app_config, seed_accounts
+from tests.conftest import ALEX, CLIENT_SECRET, REALM_1
 from tests.reliability.support_mp import emulator_issued_secrets, find_leaks, flask_cli, label_for
 from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
@@ -29,15 +27,6 @@ PAGE = "/settings/integrations/"
 CHECK = "/settings/integrations/qbo/check"
 DISCONNECT = "/settings/integrations/qbo/disconnect"
 CARD_STATE = re.compile(r'id="qbo-card"[^>]*data-state="([a-z_]+)"')
-
-
-@pytest.fixture
-def app(tmp_path, intuit):
-    """A short Intuit timeout, so the timeout paths are quick."""
-    app = create_app(app_config(tmp_path, intuit.url, INTUIT_HTTP_TIMEOUT=1))
-    with app.app_context():
-        seed_accounts(get_db())
-    return app
 
 
 class Recorder:

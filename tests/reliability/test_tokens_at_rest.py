@@ -7,7 +7,6 @@ import json
 import os
 import re
 import sqlite3
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,9 @@ from cryptography.fernet import Fernet
 from app import create_app
 from qbo import accounts
 from qbo.connections import get_connection, stored_tokens
-from qbo.db import get_db, immediate
-from qbo.timeutil import to_db, utcnow
+from qbo.db import get_db
 from tests.conftest import ALEX, REALM_1, app_config
+from tests.reliability.support_mp import expire_locally
 from tests.reliability.support_mp import emulator_issued_secrets, find_leaks, label_for
 from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
 
@@ -35,15 +34,6 @@ def card_state_of(html: str) -> str:
 def acme_id(app) -> int:
     with app.app_context():
         return accounts.find_company_by_name(get_db(), "Acme Construction").id
-
-
-def expire_locally(app, company_id: int) -> None:
-    """Make our stored access token look expired, so the next use refreshes it proactively."""
-    with app.app_context():
-        db = get_db()
-        with immediate(db):
-            db.execute("UPDATE connections SET access_expires_at = ? WHERE company_id = ?",
-                       [to_db(utcnow() - timedelta(minutes=1)), company_id])
 
 
 def all_issued(emulator, intuit) -> dict[str, str]:

@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from freezegun import freeze_time
 
-from app import create_app
 from qbo import accounts
 from qbo.connections import get_connection, stored_tokens
-from qbo.db import get_db, immediate
-from qbo.timeutil import to_db, utcnow
-from tests.conftest import ALEX, REALM_1, app_config, seed_accounts
+from qbo.db import get_db
+from qbo.timeutil import utcnow
+from tests.conftest import ALEX, REALM_1
+from tests.reliability.support_mp import expire_locally
 from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
 
 PAGE = "/settings/integrations/"
@@ -20,26 +20,10 @@ CHECK = "/settings/integrations/qbo/check"
 
 
 @pytest.fixture
-def app(tmp_path, intuit):
-    app = create_app(app_config(tmp_path, intuit.url, INTUIT_HTTP_TIMEOUT=1))
-    with app.app_context():
-        seed_accounts(get_db())
-    return app
-
-
-@pytest.fixture
 def acme(app, admin):
     assert admin.connect(ALEX, REALM_1).status_code == 302
     with app.app_context():
         return accounts.find_company_by_name(get_db(), "Acme Construction").id
-
-
-def expire_locally(app, company_id: int) -> None:
-    with app.app_context():
-        db = get_db()
-        with immediate(db):
-            db.execute("UPDATE connections SET access_expires_at = ? WHERE company_id = ?",
-                       [to_db(utcnow() - timedelta(minutes=1)), company_id])
 
 
 def ciphertexts(app, company_id: int) -> tuple:
