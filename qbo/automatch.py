@@ -15,6 +15,14 @@ HIGH, MEDIUM, LOW = 90, 75, 60
 CODE_MATCH, NAME_MATCH = 100, 95
 CONTACT_MATCH_FLOOR = 90
 CANDIDATES_PER_SUBJECT = 5
+# Trade words say what a company does, not who it is: "Ace Plumbing" and "Allied Plumbing" are strangers.
+TRADE_WORDS = frozenset("""
+    and of the construction constructors contractor contractors contracting services service supply supplies group
+    systems builders building company enterprises industries solutions plumbing heating cooling hvac electric
+    electrical concrete drywall roofing painting masonry steel glass glazing mechanical fire protection rental
+    rentals lumber paving landscaping insulation flooring framing excavation demolition sitework survey surveying
+    equipment materials
+""".split())
 _LEGAL_SUFFIXES = re.compile(r"\b(inc|incorporated|llc|l l c|ltd|limited|co|corp|corporation|company|lp|llp|pllc)\b")
 
 
@@ -72,6 +80,17 @@ def normalise_name(name: str) -> str:
     return " ".join(text.split())
 
 
+def identity_core(normal_name: str) -> str:
+    """A normalised name without its trade words: the part that tells one company from another."""
+    core = " ".join(w for w in normal_name.split() if w not in TRADE_WORDS)
+    return core or normal_name
+
+
+def _fuzzy_confidence(score: float, wanted: str, found: str) -> int:
+    """The whole-name score, capped by how alike the identifying parts are."""
+    return int(min(score, fuzz.ratio(identity_core(wanted), identity_core(found))))
+
+
 def _normalise_code(code: str) -> str:
     return re.sub(r"[^a-z0-9]", "", code.casefold())
 
@@ -88,8 +107,13 @@ def _same_contact(subject: Subject, candidate: Candidate) -> bool:
     return same_email or (bool(tail) and tail == _tax_tail(candidate.tax_id))
 
 
-def rank_candidates(subject: Subject, candidates: Sequence[Candidate], names: Sequence[str]) -> list[Match]:
-    """This subject's best candidates, best first (names: the candidates' normalised names)."""
+def rank_candidates(
+    subject: Subject, candidates: Sequence[Candidate], names: Sequence[str], companies: bool = False
+) -> list[Match]:
+    """This subject's best candidates, best first (names: the candidates' normalised names).
+
+    With `companies`, names are company names, so trade words do not count towards a match.
+    """
     code = _normalise_code(subject.code)
     ranked: dict[int, tuple[int, str]] = {}
     if code:
@@ -101,7 +125,11 @@ def rank_candidates(subject: Subject, candidates: Sequence[Candidate], names: Se
         wanted, names, scorer=fuzz.token_sort_ratio, processor=utils.default_process,
         limit=CANDIDATES_PER_SUBJECT, score_cutoff=LOW - 15,
     ):
-        confidence, reason = (NAME_MATCH, "name") if names[index] == wanted and wanted else (int(score), "fuzzy")
+        if names[index] == wanted and wanted:
+            confidence, reason = NAME_MATCH, "name"
+        else:
+            capped = _fuzzy_confidence(score, wanted, names[index]) if companies else int(score)
+            confidence, reason = capped, "fuzzy"
         if _same_contact(subject, candidates[index]):  # a weak name match, but the same e-mail or tax id
             confidence, reason = max(confidence, CONTACT_MATCH_FLOOR), "contact" if reason == "fuzzy" else reason
         if confidence > ranked.get(index, (-1, ""))[0]:
@@ -114,11 +142,16 @@ def rank_candidates(subject: Subject, candidates: Sequence[Candidate], names: Se
     ]
 
 
-def auto_match(subjects: Iterable[Subject], candidates: Sequence[Candidate], one_to_one: bool) -> list[Match]:
-    """The best match for every subject; with one_to_one, no QuickBooks record is used twice."""
+def auto_match(
+    subjects: Iterable[Subject], candidates: Sequence[Candidate], one_to_one: bool, companies: bool = False
+) -> list[Match]:
+    """The best match for every subject; with one_to_one, no QuickBooks record is used twice.
+
+    `companies`: the names are of companies (vendors, customers), where trade words say little.
+    """
     subjects = list(subjects)
     names = [normalise_name(c.name) for c in candidates]
-    options = {s.inbuild_id: rank_candidates(s, candidates, names) for s in subjects}
+    options = {s.inbuild_id: rank_candidates(s, candidates, names, companies) for s in subjects}
     if not one_to_one:
         return [options[s.inbuild_id][0] if options[s.inbuild_id] else _no_match(s) for s in subjects]
     return _assign_one_to_one(subjects, options)

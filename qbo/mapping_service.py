@@ -92,7 +92,8 @@ def suggest_matches(db: Database, company_id: int, realm_id: str, kind: str, set
         Candidate(r.qbo_id, r.name, r.code, r.email, r.tax_id)
         for r in candidates_for(db, company_id, realm_id, kind, settings)
     ]
-    matches = auto_match(subjects_for(db, company_id, kind, settings), candidates, one_to_one(kind, settings))
+    companies = kind in (VENDOR, PROJECT_CUSTOMER)
+    matches = auto_match(subjects_for(db, company_id, kind, settings), candidates, one_to_one(kind, settings), companies)
     return save_suggestions(db, company_id, realm_id, kind, matches, utcnow())
 
 

@@ -14,8 +14,8 @@ def test_normalise_name(raw, normal):
     assert normalise_name(raw) == normal
 
 
-def match_one(subject, candidates, one_to_one=True):
-    return auto_match([subject], candidates, one_to_one)[0]
+def match_one(subject, candidates, one_to_one=True, companies=True):
+    return auto_match([subject], candidates, one_to_one, companies)[0]
 
 
 def test_exact_code_beats_names():
@@ -66,6 +66,10 @@ def test_many_to_one_is_allowed_when_not_one_to_one():
     candidates = [Candidate("40", "Job Materials")]
     matches = auto_match([Subject(1, "Job Materials"), Subject(2, "Job Material")], candidates, one_to_one=False)
     assert [m.qbo_id for m in matches] == ["40", "40"]
+    # For accounts and items the trade words are the identity: only company names are capped.
+    plain = match_one(Subject(3, "Ace Plumbing & Heating"), [Candidate("7", "Allied Plumbing & Heating")],
+                      companies=False)
+    assert plain.qbo_id == "7"
 
 
 def test_confidence_levels():
@@ -78,3 +82,14 @@ def test_a_thousand_records_match_in_one_pass():
     subjects = [Subject(i, f"Vendor {i:04d} Supply Inc") for i in range(1000)]
     matches = auto_match(subjects, candidates, one_to_one=True)
     assert sum(1 for m in matches if m.qbo_id == str(m.inbuild_id)) == 1000
+
+
+def test_shared_trade_words_do_not_make_strangers_match():
+    candidates = [Candidate("1", "Allied Plumbing & Heating"), Candidate("2", "Schuylkill Fire Protection")]
+    assert match_one(Subject(1, "Ace Plumbing & Heating"), candidates).qbo_id is None
+    assert match_one(Subject(2, "Delta Fire Protection Inc"), candidates).qbo_id is None
+
+
+def test_same_company_with_other_trade_words_still_matches():
+    match = match_one(Subject(1, "Bay Area Electric"), [Candidate("3", "Bay Area Electrical Services")])
+    assert match.qbo_id == "3" and match.level in ("medium", "high")
