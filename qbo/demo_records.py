@@ -9,9 +9,11 @@ from datetime import date, timedelta
 
 from sqlite_utils import Database
 
+from qbo import inbuild_documents as documents
 from qbo import inbuild_records as records
 from qbo.db import immediate
-from qbo.inbuild_records import ApprovalStatus, NewLine, VendorType
+from qbo.inbuild_documents import ApprovalStatus, NewLine
+from qbo.inbuild_records import VendorType
 
 REFERENCE_DATE = date(2026, 11, 1)
 HISTORY_DAYS = 182
@@ -109,7 +111,7 @@ def _insert_bills(db, company_id, rng, projects, vendors, codes, types) -> int:
                  for n in range(1, rng.randint(1, 4) + 1)]
         bill_date = REFERENCE_DATE - timedelta(days=rng.randint(0, HISTORY_DAYS))
         number = "".join(ch for ch in vendor.name if ch.isalnum())[:3].upper() + f"-{24000 + index * 7}"
-        records.insert_bill(db, company_id, number, vendor.id, project.id, bill_date, bill_date + timedelta(days=30),
+        documents.insert_bill(db, company_id, number, vendor.id, project.id, bill_date, bill_date + timedelta(days=30),
                             rng.choice(BILL_STATUSES), lines, commitments[vendor.id, project.id])
     return BILL_COUNT
 
@@ -129,7 +131,7 @@ def _insert_invoices(db, company_id, rng, projects, codes, types) -> int:
             lines = [NewLine(n, code.id, types["S"], f"Pay application #{application}: {code.description}",
                              rng.randint(5_000_00, 150_000_00)) for n, code in enumerate(schedule, start=1)]
             status = ApprovalStatus.APPROVED if application < count else rng.choice(BILL_STATUSES)
-            records.insert_invoice(db, company_id, f"{project.number}-PA{application:02d}", project.id, invoice_date,
+            documents.insert_invoice(db, company_id, f"{project.number}-PA{application:02d}", project.id, invoice_date,
                                    invoice_date + timedelta(days=30), status, lines)
             created += 1
     return created

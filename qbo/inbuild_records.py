@@ -1,29 +1,22 @@
-"""Store for the inBuild (Procore) records that sync: projects, vendors, cost codes and types, bills, invoices.
+"""Store for the inBuild (Procore) directory records that sync: projects, vendors, cost codes and cost types.
 
 The only code naming those tables. Every function takes the company id and never returns another company's rows.
+Bills and invoices, which point at these records, are in `qbo.inbuild_documents`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from sqlite_utils import Database
 
-from qbo.db import immediate
+from qbo.record_search import page_clause, search_clause
 
 
 class RecordError(ValueError):
     """A write the records' rules refuse (e.g. a bill pointing at another company's vendor); the message says why."""
-
-
-class ApprovalStatus(StrEnum):
-    DRAFT = "draft"
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
 
 
 class ProjectStatus(StrEnum):
@@ -75,128 +68,53 @@ class CostType:
     name: str
 
 
-@dataclass(frozen=True)
-class DocumentLine:
-    line_number: int
-    cost_code_id: int
-    cost_code: str
-    cost_type_id: int
-    cost_type: str
-    description: str
-    amount_cents: int
-
-
-@dataclass(frozen=True)
-class NewLine:
-    """A bill or invoice line to insert; references are ids of the same company's cost code and cost type."""
-
-    line_number: int
-    cost_code_id: int
-    cost_type_id: int
-    description: str
-    amount_cents: int
-
-
-@dataclass(frozen=True)
-class Bill:
-    id: int
-    company_id: int
-    number: str
-    vendor_id: int
-    vendor_name: str
-    project_id: int
-    project_number: str
-    project_name: str
-    commitment_number: str
-    bill_date: date
-    due_date: date | None
-    approval_status: ApprovalStatus
-    total_cents: int
-    lines: tuple[DocumentLine, ...]
-
-
-@dataclass(frozen=True)
-class Invoice:
-    id: int
-    company_id: int
-    number: str
-    project_id: int
-    project_number: str
-    project_name: str
-    invoice_date: date
-    due_date: date | None
-    approval_status: ApprovalStatus
-    total_cents: int
-    lines: tuple[DocumentLine, ...]
-
-
-# --- searching and paging -------------------------------------------------------------------------------------
-
-
-def _like_pattern(search: str) -> str:
-    escaped = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _search_clause(columns: Sequence[str], search: str) -> tuple[str, list]:
-    """An `AND (... LIKE ...)` clause over the columns, or nothing for an empty search. LIKE is case-insensitive."""
-    if not search.strip():
-        return "", []
-    clause = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in columns)
-    return f" AND ({clause})", [_like_pattern(search)] * len(columns)
-
-
-def _page_clause(offset: int, limit: int | None) -> tuple[str, list]:
-    if limit is None:
-        return " LIMIT -1 OFFSET ?", [max(0, offset)]
-    return " LIMIT ? OFFSET ?", [max(0, limit), max(0, offset)]
-
-
 # --- projects, vendors, cost codes, cost types ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Directory:
+class Directory:
+    """One directory table: how its rows sort, which columns a search looks in, and the dataclass a row becomes."""
+
     table: str
     order_by: str
     search_columns: tuple[str, ...]
     make: Callable[[dict], Any]
 
 
-PROJECTS = _Directory(
+PROJECTS = Directory(
     "projects", "number COLLATE NOCASE", ("number", "name", "customer_name", "customer_email"),
     lambda r: Project(r["id"], r["company_id"], r["number"], r["name"], r["customer_name"], r["customer_email"],
                       r["address"], ProjectStatus(r["status"])),
 )
-VENDORS = _Directory(
+VENDORS = Directory(
     "vendors", "name COLLATE NOCASE", ("name", "email", "tax_id"),
     lambda r: Vendor(r["id"], r["company_id"], r["name"], VendorType(r["vendor_type"]), r["tax_id"], r["email"],
                      r["phone"]),
 )
-COST_CODES = _Directory(
+COST_CODES = Directory(
     "cost_codes", "code COLLATE NOCASE", ("code", "description"),
     lambda r: CostCode(r["id"], r["company_id"], r["code"], r["description"]),
 )
-COST_TYPES = _Directory(
+COST_TYPES = Directory(
     "cost_types", "code COLLATE NOCASE", ("code", "name"),
     lambda r: CostType(r["id"], r["company_id"], r["code"], r["name"]),
 )
 
 
-def _list(db: Database, spec: _Directory, company_id: int, search: str, offset: int, limit: int | None) -> list:
-    where, params = _search_clause(spec.search_columns, search)
-    paging, page_params = _page_clause(offset, limit)
+def _list(db: Database, spec: Directory, company_id: int, search: str, offset: int, limit: int | None) -> list:
+    where, params = search_clause(spec.search_columns, search)
+    paging, page_params = page_clause(offset, limit)
     sql = f"SELECT * FROM {spec.table} WHERE company_id = ?{where} ORDER BY {spec.order_by}, id{paging}"
     return [spec.make(row) for row in db.query(sql, [company_id, *params, *page_params])]
 
 
-def _count(db: Database, spec: _Directory, company_id: int, search: str) -> int:
-    where, params = _search_clause(spec.search_columns, search)
+def _count(db: Database, spec: Directory, company_id: int, search: str) -> int:
+    where, params = search_clause(spec.search_columns, search)
     sql = f"SELECT COUNT(*) FROM {spec.table} WHERE company_id = ?{where}"
     return db.execute(sql, [company_id, *params]).fetchone()[0]
 
 
-def _get(db: Database, spec: _Directory, company_id: int, record_id: int):
+def _get(db: Database, spec: Directory, company_id: int, record_id: int):
     rows = list(db.query(f"SELECT * FROM {spec.table} WHERE company_id = ? AND id = ?", [company_id, record_id]))
     return spec.make(rows[0]) if rows else None
 
@@ -253,116 +171,12 @@ def get_cost_type(db: Database, company_id: int, cost_type_id: int) -> CostType 
     return _get(db, COST_TYPES, company_id, cost_type_id)
 
 
-# --- bills and invoices -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Documents:
-    select: str
-    line_table: str
-    line_key: str
-    date_column: str
-    search_columns: tuple[str, ...]
-    make: Callable[[dict, tuple[DocumentLine, ...]], Any]
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-BILLS = _Documents(
-    "SELECT d.*, v.name AS vendor_name, p.number AS project_number, p.name AS project_name FROM bills d "
-    "JOIN vendors v ON v.id = d.vendor_id JOIN projects p ON p.id = d.project_id WHERE d.company_id = ?",
-    "bill_lines", "bill_id", "bill_date",
-    ("d.number", "v.name", "p.number", "p.name", "d.commitment_number"),
-    lambda r, lines: Bill(r["id"], r["company_id"], r["number"], r["vendor_id"], r["vendor_name"], r["project_id"],
-                          r["project_number"], r["project_name"], r["commitment_number"], _day(r["bill_date"]),
-                          _day(r["due_date"]), ApprovalStatus(r["approval_status"]),
-                          sum(line.amount_cents for line in lines), lines),
-)
-INVOICES = _Documents(
-    "SELECT d.*, p.number AS project_number, p.name AS project_name FROM invoices d "
-    "JOIN projects p ON p.id = d.project_id WHERE d.company_id = ?",
-    "invoice_lines", "invoice_id", "invoice_date",
-    ("d.number", "p.number", "p.name"),
-    lambda r, lines: Invoice(r["id"], r["company_id"], r["number"], r["project_id"], r["project_number"],
-                             r["project_name"], _day(r["invoice_date"]), _day(r["due_date"]),
-                             ApprovalStatus(r["approval_status"]), sum(line.amount_cents for line in lines), lines),
-)
-
-
-def _filters(spec: _Documents, status: str | None, search: str) -> tuple[str, list]:
-    where, params = _search_clause(spec.search_columns, search)
-    if status is not None:
-        where, params = f"{where} AND d.approval_status = ?", [*params, ApprovalStatus(status).value]
-    return where, params
-
-
-def _lines_of(db: Database, spec: _Documents, document_ids: Sequence[int]) -> dict[int, tuple[DocumentLine, ...]]:
-    if not document_ids:
-        return {}
-    marks = ", ".join("?" * len(document_ids))
-    rows = db.query(
-        f"SELECT l.{spec.line_key} AS document_id, l.*, cc.code AS cost_code, ct.code AS cost_type "
-        f"FROM {spec.line_table} l JOIN cost_codes cc ON cc.id = l.cost_code_id "
-        f"JOIN cost_types ct ON ct.id = l.cost_type_id WHERE l.{spec.line_key} IN ({marks}) "
-        f"ORDER BY l.{spec.line_key}, l.line_number",
-        list(document_ids),
-    )
-    lines: dict[int, list[DocumentLine]] = {}
-    for r in rows:
-        lines.setdefault(r["document_id"], []).append(DocumentLine(
-            r["line_number"], r["cost_code_id"], r["cost_code"], r["cost_type_id"], r["cost_type"], r["description"],
-            r["amount_cents"]))
-    return {document_id: tuple(found) for document_id, found in lines.items()}
-
-
-def _list_documents(db: Database, spec: _Documents, company_id: int, offset: int, limit: int | None,
-                    status: str | None, search: str) -> list:
-    where, params = _filters(spec, status, search)
-    paging, page_params = _page_clause(offset, limit)
-    order = f" ORDER BY d.{spec.date_column} DESC, d.id DESC"
-    rows = list(db.query(spec.select + where + order + paging, [company_id, *params, *page_params]))
-    lines = _lines_of(db, spec, [row["id"] for row in rows])
-    return [spec.make(row, lines.get(row["id"], ())) for row in rows]
-
-
-def _count_documents(db: Database, spec: _Documents, company_id: int, status: str | None, search: str) -> int:
-    where, params = _filters(spec, status, search)
-    return db.execute(f"SELECT COUNT(*) FROM ({spec.select}{where})", [company_id, *params]).fetchone()[0]
-
-
-def _get_document(db: Database, spec: _Documents, company_id: int, document_id: int):
-    rows = list(db.query(spec.select + " AND d.id = ?", [company_id, document_id]))
-    return spec.make(rows[0], _lines_of(db, spec, [document_id]).get(document_id, ())) if rows else None
-
-
-def list_bills(db: Database, company_id: int, offset: int = 0, limit: int | None = 50, status: str | None = None,
-               search: str = "") -> list[Bill]:
-    """Newest first, each with its lines and total; status (an ApprovalStatus value) and search narrow it."""
-    return _list_documents(db, BILLS, company_id, offset, limit, status, search)
-
-
-def count_bills(db: Database, company_id: int, status: str | None = None, search: str = "") -> int:
-    return _count_documents(db, BILLS, company_id, status, search)
-
-
-def get_bill(db: Database, company_id: int, bill_id: int) -> Bill | None:
-    return _get_document(db, BILLS, company_id, bill_id)
-
-
-def list_invoices(db: Database, company_id: int, offset: int = 0, limit: int | None = 50,
-                  status: str | None = None, search: str = "") -> list[Invoice]:
-    """Newest first, each with its lines and total; status (an ApprovalStatus value) and search narrow it."""
-    return _list_documents(db, INVOICES, company_id, offset, limit, status, search)
-
-
-def count_invoices(db: Database, company_id: int, status: str | None = None, search: str = "") -> int:
-    return _count_documents(db, INVOICES, company_id, status, search)
-
-
-def get_invoice(db: Database, company_id: int, invoice_id: int) -> Invoice | None:
-    return _get_document(db, INVOICES, company_id, invoice_id)
+def require_own(db: Database, company_id: int, spec: Directory, ids: set[int], what: str) -> None:
+    """Raise RecordError unless every id is one of the company's records; the schema's foreign keys do not check."""
+    marks = ", ".join("?" * len(ids))
+    sql = f"SELECT COUNT(*) FROM {spec.table} WHERE company_id = ? AND id IN ({marks})"
+    if ids and db.execute(sql, [company_id, *ids]).fetchone()[0] != len(ids):
+        raise RecordError(f"Every {what} must belong to company {company_id}.")
 
 
 # --- natural keys (for imports) -----------------------------------------------------------------------------------
@@ -387,16 +201,6 @@ def cost_code_ids_by_code(db: Database, company_id: int) -> dict[str, int]:
 
 def cost_type_ids_by_code(db: Database, company_id: int) -> dict[str, int]:
     return _keys(db, "cost_types", "code", company_id)
-
-
-def bill_keys(db: Database, company_id: int) -> set[tuple[int, str]]:
-    """(vendor id, bill number) of every bill the company has."""
-    return {(r["vendor_id"], r["number"]) for r in db.query("SELECT vendor_id, number FROM bills WHERE company_id = ?",
-                                                            [company_id])}
-
-
-def invoice_numbers(db: Database, company_id: int) -> set[str]:
-    return {r["number"] for r in db.query("SELECT number FROM invoices WHERE company_id = ?", [company_id])}
 
 
 # --- writes -----------------------------------------------------------------------------------------------------
@@ -428,52 +232,3 @@ def insert_cost_code(db: Database, company_id: int, code: str, description: str)
 def insert_cost_type(db: Database, company_id: int, code: str, name: str) -> CostType:
     cursor = db.execute("INSERT INTO cost_types (company_id, code, name) VALUES (?, ?, ?)", [company_id, code, name])
     return get_cost_type(db, company_id, cursor.lastrowid)
-
-
-def _require_own(db: Database, company_id: int, table: str, ids: set[int], what: str) -> None:
-    """The schema's foreign keys do not check companies; this does."""
-    marks = ", ".join("?" * len(ids))
-    sql = f"SELECT COUNT(*) FROM {table} WHERE company_id = ? AND id IN ({marks})"
-    if ids and db.execute(sql, [company_id, *ids]).fetchone()[0] != len(ids):
-        raise RecordError(f"Every {what} must belong to company {company_id}.")
-
-
-def _insert_lines(db: Database, company_id: int, table: str, key: str, document_id: int,
-                  lines: Sequence[NewLine]) -> None:
-    _require_own(db, company_id, "cost_codes", {line.cost_code_id for line in lines}, "cost code")
-    _require_own(db, company_id, "cost_types", {line.cost_type_id for line in lines}, "cost type")
-    db.conn.executemany(
-        f"INSERT INTO {table} ({key}, line_number, cost_code_id, cost_type_id, description, amount_cents) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [(document_id, line.line_number, line.cost_code_id, line.cost_type_id, line.description,
-          int(line.amount_cents)) for line in lines])
-
-
-def insert_bill(db: Database, company_id: int, number: str, vendor_id: int, project_id: int, bill_date: date,
-                due_date: date | None, approval_status: str, lines: Sequence[NewLine],
-                commitment_number: str = "") -> int:
-    """Insert a bill with its lines (all or nothing) and return its id."""
-    with immediate(db):
-        _require_own(db, company_id, "vendors", {vendor_id}, "vendor")
-        _require_own(db, company_id, "projects", {project_id}, "project")
-        cursor = db.execute(
-            "INSERT INTO bills (company_id, number, vendor_id, project_id, commitment_number, bill_date, due_date, "
-            "approval_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [company_id, number, vendor_id, project_id, commitment_number, bill_date.isoformat(),
-             due_date.isoformat() if due_date else None, ApprovalStatus(approval_status).value])
-        _insert_lines(db, company_id, "bill_lines", "bill_id", cursor.lastrowid, lines)
-    return cursor.lastrowid
-
-
-def insert_invoice(db: Database, company_id: int, number: str, project_id: int, invoice_date: date,
-                   due_date: date | None, approval_status: str, lines: Sequence[NewLine]) -> int:
-    """Insert an owner invoice with its lines (all or nothing) and return its id."""
-    with immediate(db):
-        _require_own(db, company_id, "projects", {project_id}, "project")
-        cursor = db.execute(
-            "INSERT INTO invoices (company_id, number, project_id, invoice_date, due_date, approval_status) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [company_id, number, project_id, invoice_date.isoformat(), due_date.isoformat() if due_date else None,
-             ApprovalStatus(approval_status).value])
-        _insert_lines(db, company_id, "invoice_lines", "invoice_id", cursor.lastrowid, lines)
-    return cursor.lastrowid

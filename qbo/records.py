@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, current_app, render_template, request
 
 from qbo import htmx
+from qbo import inbuild_documents as documents
 from qbo import inbuild_records as records
 from qbo.access import member_required
 from qbo.db import get_db
-from qbo.inbuild_records import ApprovalStatus
+from qbo.inbuild_documents import ApprovalStatus
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
@@ -49,12 +50,12 @@ COST_TYPES = _directory("records.cost_types", "Cost types", "records/_cost_types
                         "Code or name", records.list_cost_types, records.count_cost_types)
 BILLS = Listing("records.bills", "Bills", "records/_bills_table.html", "Number, vendor, project or commitment",
                 lambda db, company_id, search, status, offset, limit:
-                records.list_bills(db, company_id, offset, limit, status, search),
-                lambda db, company_id, search, status: records.count_bills(db, company_id, status, search), True)
+                documents.list_bills(db, company_id, offset, limit, status, search),
+                lambda db, company_id, search, status: documents.count_bills(db, company_id, status, search), True)
 INVOICES = Listing("records.invoices", "Invoices", "records/_invoices_table.html", "Number or project",
                    lambda db, company_id, search, status, offset, limit:
-                   records.list_invoices(db, company_id, offset, limit, status, search),
-                   lambda db, company_id, search, status: records.count_invoices(db, company_id, status, search), True)
+                   documents.list_invoices(db, company_id, offset, limit, status, search),
+                   lambda db, company_id, search, status: documents.count_invoices(db, company_id, status, search), True)
 LISTINGS = (PROJECTS, VENDORS, COST_CODES, COST_TYPES, BILLS, INVOICES)
 
 
@@ -149,7 +150,7 @@ def bills(membership):
 @bp.get("/bills/<int:bill_id>")
 @member_required
 def show_bill(membership, bill_id: int):
-    bill = records.get_bill(get_db(), membership.company.id, bill_id) or abort(404)
+    bill = documents.get_bill(get_db(), membership.company.id, bill_id) or abort(404)
     return render_template("records/document.html", document=bill, noun="Bill", section=BILLS.endpoint)
 
 
@@ -162,5 +163,5 @@ def invoices(membership):
 @bp.get("/invoices/<int:invoice_id>")
 @member_required
 def show_invoice(membership, invoice_id: int):
-    invoice = records.get_invoice(get_db(), membership.company.id, invoice_id) or abort(404)
+    invoice = documents.get_invoice(get_db(), membership.company.id, invoice_id) or abort(404)
     return render_template("records/document.html", document=invoice, noun="Invoice", section=INVOICES.endpoint)

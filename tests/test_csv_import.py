@@ -6,8 +6,10 @@ import pytest
 
 from app import create_app
 from qbo import accounts, records_cli
+from qbo import inbuild_documents as documents
 from qbo import inbuild_records as records
-from qbo.csv_import import FORMULA_MESSAGE, decode_csv, import_csv, parse_cents, parse_day
+from qbo.csv_import import import_csv
+from qbo.csv_reading import FORMULA_MESSAGE, decode_csv, parse_cents, parse_day
 from qbo.db import connect, get_db, migrate
 from tests.conftest import app_config, seed_accounts
 
@@ -42,7 +44,7 @@ def loaded(db, acme):
 def _counts(db, company_id: int) -> tuple[int, ...]:
     return (records.count_projects(db, company_id), records.count_vendors(db, company_id),
             records.count_cost_codes(db, company_id), records.count_cost_types(db, company_id),
-            records.count_bills(db, company_id), records.count_invoices(db, company_id))
+            documents.count_bills(db, company_id), documents.count_invoices(db, company_id))
 
 
 # --- parsing ----------------------------------------------------------------------------------------------------
@@ -105,7 +107,7 @@ def test_good_bills_file_creates_bills_with_exact_cent_totals(db, loaded):
     result = import_csv(db, loaded, "bills", (CSV / "bills.csv").read_bytes())
     assert result.ok, result.errors
     assert result.created == {"bills": 3, "bill_lines": 6}
-    bills = {(b.vendor_name, b.number): b for b in records.list_bills(db, loaded)}
+    bills = {(b.vendor_name, b.number): b for b in documents.list_bills(db, loaded)}
     summit = bills["Summit Electric, LLC", "INV-881"]
     assert summit.total_cents == 1_250_000 - 62_500 + 123_456
     assert [line.amount_cents for line in summit.lines] == [1_250_000, -62_500, 123_456]
@@ -123,7 +125,7 @@ def test_good_bills_file_creates_bills_with_exact_cent_totals(db, loaded):
 def test_good_invoices_file(db, loaded):
     result = import_csv(db, loaded, "invoices", (CSV / "invoices.csv").read_bytes())
     assert result.ok and result.created == {"invoices": 2, "invoice_lines": 3}
-    invoices = {i.number: i for i in records.list_invoices(db, loaded)}
+    invoices = {i.number: i for i in documents.list_invoices(db, loaded)}
     assert invoices["P-2001-PA01"].total_cents == 5_325_050
     assert invoices["P-2002-PA01"].total_cents == 300_000
     assert invoices["P-2002-PA01"].approval_status == "pending"  # the default when the cell is empty
@@ -199,7 +201,7 @@ def test_every_error_is_reported_in_row_order(db, loaded):
     result = import_csv(db, loaded, "bills", (CSV / "bills_with_errors.csv").read_bytes())
     assert result.errors == ("row 3: amount 'abc' is not a number", "row 4: unknown vendor 'Acme Sub'",
                              f"row 5: {FORMULA_MESSAGE} (column 'description')")
-    assert records.count_bills(db, loaded) == 0
+    assert documents.count_bills(db, loaded) == 0
 
 
 def test_missing_columns_are_reported_once_naming_them(db, loaded):
@@ -219,7 +221,7 @@ def test_a_bill_already_imported_is_a_duplicate(db, loaded):
     assert import_csv(db, loaded, "bills", (CSV / "bills.csv").read_bytes()).ok
     again = import_csv(db, loaded, "bills", (CSV / "bills.csv").read_bytes())
     assert "row 2: duplicate bill 'INV-881' for vendor 'Summit Electric, LLC'" in again.errors
-    assert records.count_bills(db, loaded) == 3
+    assert documents.count_bills(db, loaded) == 3
     assert import_csv(db, loaded, "invoices", (CSV / "invoices.csv").read_bytes()).ok
     assert "row 2: duplicate invoice number 'P-2001-PA01'" in import_csv(
         db, loaded, "invoices", (CSV / "invoices.csv").read_bytes()).errors
@@ -229,7 +231,7 @@ def test_negative_amounts_are_not_mistaken_for_formulas(db, loaded):
     text = BILLS_HEADER + "C-1,Ferguson Enterprises,P-2001,2026-10-01,03-300,M,credit,-12.50\n"
     result = import_csv(db, loaded, "bills", text.encode())
     assert result.ok, result.errors
-    assert records.list_bills(db, loaded)[0].total_cents == -1250
+    assert documents.list_bills(db, loaded)[0].total_cents == -1250
 
 
 def test_references_resolve_only_within_the_company(db, loaded):
@@ -244,7 +246,7 @@ def test_references_resolve_only_within_the_company(db, loaded):
 def test_references_ignore_case_when_unambiguous(db, loaded):
     text = BILLS_HEADER + "B-1,ferguson enterprises,p-2001,2026-10-01,03-300,m,x,1\n"
     assert import_csv(db, loaded, "bills", text.encode()).ok
-    assert records.list_bills(db, loaded)[0].vendor_name == "Ferguson Enterprises"
+    assert documents.list_bills(db, loaded)[0].vendor_name == "Ferguson Enterprises"
 
 
 def test_unknown_kind_is_refused(db, acme):

@@ -6,10 +6,12 @@ from datetime import date, timedelta
 import pytest
 
 from qbo import accounts
+from qbo import inbuild_documents as documents
 from qbo import inbuild_records as records
 from qbo.db import connect, migrate
 from qbo.demo_records import REFERENCE_DATE, load_demo_records
-from qbo.inbuild_records import ApprovalStatus, NewLine, RecordError
+from qbo.inbuild_documents import ApprovalStatus, NewLine
+from qbo.inbuild_records import RecordError
 
 
 @pytest.fixture
@@ -57,8 +59,8 @@ def test_lists_and_counts_hold_only_the_company_s_own_records(db, both_loaded):
             assert found and {record.company_id for record in found} == {company_id}
             assert count_records(db, company_id) == len(found)
     for company_id in (acme, cedar):
-        bills = records.list_bills(db, company_id, limit=None)
-        invoices = records.list_invoices(db, company_id, limit=None)
+        bills = documents.list_bills(db, company_id, limit=None)
+        invoices = documents.list_invoices(db, company_id, limit=None)
         assert {bill.company_id for bill in bills} == {company_id} == {invoice.company_id for invoice in invoices}
         vendor_ids = {vendor.id for vendor in records.list_vendors(db, company_id)}
         assert {bill.vendor_id for bill in bills} <= vendor_ids
@@ -71,13 +73,13 @@ def test_get_never_returns_another_company_s_record(db, both_loaded):
         (records.get_vendor, records.list_vendors(db, cedar)[0].id),
         (records.get_cost_code, records.list_cost_codes(db, cedar)[0].id),
         (records.get_cost_type, records.list_cost_types(db, cedar)[0].id),
-        (records.get_bill, records.list_bills(db, cedar, limit=1)[0].id),
-        (records.get_invoice, records.list_invoices(db, cedar, limit=1)[0].id),
+        (documents.get_bill, documents.list_bills(db, cedar, limit=1)[0].id),
+        (documents.get_invoice, documents.list_invoices(db, cedar, limit=1)[0].id),
     ]
     for get, cedar_id in getters:
         assert get(db, acme, cedar_id) is None
         assert get(db, cedar, cedar_id).company_id == cedar
-    assert records.get_bill(db, acme, 10**9) is None
+    assert documents.get_bill(db, acme, 10**9) is None
 
 
 def test_a_search_matching_only_another_company_finds_nothing(db, acme, cedar):
@@ -92,15 +94,15 @@ def test_a_bill_cannot_point_at_another_company_s_vendor_or_cost_code(db, acme, 
     acme_vendor = records.insert_vendor(db, acme, "Acme Sub", "subcontractor")
     cedar_vendor = records.insert_vendor(db, cedar, "Cedar Sub", "subcontractor")
     with pytest.raises(RecordError):
-        records.insert_bill(db, acme, "B-1", cedar_vendor.id, acme_project.id, date(2026, 10, 1), None, "draft",
+        documents.insert_bill(db, acme, "B-1", cedar_vendor.id, acme_project.id, date(2026, 10, 1), None, "draft",
                             _one_line(db, acme))
     with pytest.raises(RecordError):
-        records.insert_bill(db, acme, "B-2", acme_vendor.id, acme_project.id, date(2026, 10, 1), None, "draft",
+        documents.insert_bill(db, acme, "B-2", acme_vendor.id, acme_project.id, date(2026, 10, 1), None, "draft",
                             _one_line(db, cedar))
     with pytest.raises(RecordError):
-        records.insert_invoice(db, cedar, "I-1", acme_project.id, date(2026, 10, 1), None, "draft",
+        documents.insert_invoice(db, cedar, "I-1", acme_project.id, date(2026, 10, 1), None, "draft",
                                _one_line(db, cedar, 200))
-    assert records.count_bills(db, acme) == 0 and records.count_invoices(db, cedar) == 0
+    assert documents.count_bills(db, acme) == 0 and documents.count_invoices(db, cedar) == 0
     assert db.execute("SELECT COUNT(*) FROM bill_lines").fetchone()[0] == 0
 
 
@@ -142,9 +144,9 @@ def test_paging_is_ordered_and_stable(db, acme):
     assert records.list_cost_codes(db, acme, offset=40, limit=10) == []
     vendors = records.list_vendors(db, acme)
     assert [v.name.lower() for v in vendors] == sorted(v.name.lower() for v in vendors)
-    bills = records.list_bills(db, acme, limit=None)
-    assert records.list_bills(db, acme) == bills[:50]
-    assert records.list_bills(db, acme, offset=50) == bills[50:100]
+    bills = documents.list_bills(db, acme, limit=None)
+    assert documents.list_bills(db, acme) == bills[:50]
+    assert documents.list_bills(db, acme, offset=50) == bills[50:100]
     assert [b.bill_date for b in bills] == sorted((b.bill_date for b in bills), reverse=True)
 
 
@@ -158,34 +160,34 @@ def test_bills_carry_lines_totals_and_names(db, acme):
     labor, material = (records.insert_cost_type(db, acme, c, n) for c, n in (("L", "Labor"), ("M", "Material")))
     lines = [NewLine(2, code.id, material.id, "Wire", 1_234_56), NewLine(1, code.id, labor.id, "Rough-in", 500_00),
              NewLine(3, code.id, material.id, "Credit", -12_50)]
-    bill_id = records.insert_bill(db, acme, "INV-1", vendor.id, project.id, date(2026, 10, 1), date(2026, 10, 31),
+    bill_id = documents.insert_bill(db, acme, "INV-1", vendor.id, project.id, date(2026, 10, 1), date(2026, 10, 31),
                                   "approved", lines, "SC-0007-01")
-    bill = records.get_bill(db, acme, bill_id)
+    bill = documents.get_bill(db, acme, bill_id)
     assert (bill.vendor_name, bill.project_number, bill.project_name) == ("Summit Electric, LLC", "P-7", "Depot")
     assert bill.approval_status is ApprovalStatus.APPROVED and bill.commitment_number == "SC-0007-01"
     assert (bill.bill_date, bill.due_date) == (date(2026, 10, 1), date(2026, 10, 31))
     assert [line.line_number for line in bill.lines] == [1, 2, 3]
     assert (bill.lines[0].cost_code, bill.lines[0].cost_type) == ("16-100", "L")
     assert bill.total_cents == 500_00 + 1_234_56 - 12_50
-    assert records.list_bills(db, acme) == [bill]
+    assert documents.list_bills(db, acme) == [bill]
 
 
 def test_bill_and_invoice_filters(db, acme):
     load_demo_records(db, acme)
-    total = records.count_bills(db, acme)
-    by_status = {status: records.count_bills(db, acme, status=status) for status in ApprovalStatus}
+    total = documents.count_bills(db, acme)
+    by_status = {status: documents.count_bills(db, acme, status=status) for status in ApprovalStatus}
     assert sum(by_status.values()) == total and all(by_status.values())
-    approved = records.list_bills(db, acme, status="approved", limit=None)
+    approved = documents.list_bills(db, acme, status="approved", limit=None)
     assert len(approved) == by_status[ApprovalStatus.APPROVED]
     assert {b.approval_status for b in approved} == {ApprovalStatus.APPROVED}
-    abc = records.list_bills(db, acme, search="abc concrete", limit=None)
+    abc = documents.list_bills(db, acme, search="abc concrete", limit=None)
     assert abc and {b.vendor_name for b in abc} == {"ABC Concrete Inc."}
-    assert records.count_bills(db, acme, search="abc concrete") == len(abc)
-    by_project = records.list_invoices(db, acme, search="P-1001", limit=None)
+    assert documents.count_bills(db, acme, search="abc concrete") == len(abc)
+    by_project = documents.list_invoices(db, acme, search="P-1001", limit=None)
     assert by_project and {i.project_number for i in by_project} == {"P-1001"}
-    assert records.count_invoices(db, acme, status="approved") >= 14
+    assert documents.count_invoices(db, acme, status="approved") >= 14
     with pytest.raises(ValueError):
-        records.list_bills(db, acme, status="paid")
+        documents.list_bills(db, acme, status="paid")
 
 
 # --- demo records -----------------------------------------------------------------------------------------------
@@ -195,7 +197,7 @@ def test_demo_records_counts_and_shape(db, acme):
     counts = load_demo_records(db, acme)
     assert counts == {"projects": 6, "vendors": 20, "cost_codes": 30, "cost_types": 5, "bills": 100,
                       "invoices": 20}
-    assert records.count_bills(db, acme) == 100 and records.count_invoices(db, acme) == 20
+    assert documents.count_bills(db, acme) == 100 and documents.count_invoices(db, acme) == 20
     projects = records.list_projects(db, acme)
     assert all(p.name and p.address and p.customer_name and "@" in p.customer_email for p in projects)
     vendors = records.list_vendors(db, acme)
@@ -203,7 +205,7 @@ def test_demo_records_counts_and_shape(db, acme):
     assert {v.vendor_type for v in vendors} == {"subcontractor", "supplier"}
     assert {"01-100", "03-300", "06-100", "09-250", "16-100"} <= {c.code for c in records.list_cost_codes(db, acme)}
     assert [t.code for t in records.list_cost_types(db, acme)] == ["E", "L", "M", "O", "S"]
-    bills = records.list_bills(db, acme, limit=None)
+    bills = documents.list_bills(db, acme, limit=None)
     assert all(1 <= len(b.lines) <= 4 and b.total_cents == sum(l.amount_cents for l in b.lines) for b in bills)
     assert all(REFERENCE_DATE - timedelta(days=183) <= b.bill_date <= REFERENCE_DATE for b in bills)
     assert any(re.fullmatch(r"SC-\d{4}-\d{2}", b.commitment_number) for b in bills)
@@ -214,7 +216,7 @@ def test_demo_records_are_idempotent(db, acme):
     load_demo_records(db, acme)
     again = load_demo_records(db, acme)
     assert set(again.values()) == {0}
-    assert records.count_projects(db, acme) == 6 and records.count_bills(db, acme) == 100
+    assert records.count_projects(db, acme) == 6 and documents.count_bills(db, acme) == 100
 
 
 def test_demo_records_are_deterministic(tmp_path, db, acme):
@@ -223,8 +225,8 @@ def test_demo_records_are_deterministic(tmp_path, db, acme):
     migrate(other)
     accounts.create_company(other, "Acme Construction")
     load_demo_records(other, acme)
-    assert records.list_bills(other, acme, limit=None) == records.list_bills(db, acme, limit=None)
-    assert records.list_invoices(other, acme, limit=None) == records.list_invoices(db, acme, limit=None)
+    assert documents.list_bills(other, acme, limit=None) == documents.list_bills(db, acme, limit=None)
+    assert documents.list_invoices(other, acme, limit=None) == documents.list_invoices(db, acme, limit=None)
     assert records.list_vendors(other, acme) == records.list_vendors(db, acme)
     other.close()
 
@@ -234,7 +236,7 @@ def test_demo_records_differ_between_companies_but_keep_their_names(db, both_loa
     names = [v.name for v in records.list_vendors(db, acme)]
     assert names == [v.name for v in records.list_vendors(db, cedar)]
     acme_bills = [replace(b, id=0, company_id=0, vendor_id=0, project_id=0, lines=())
-                  for b in records.list_bills(db, acme, limit=None)]
+                  for b in documents.list_bills(db, acme, limit=None)]
     cedar_bills = [replace(b, id=0, company_id=0, vendor_id=0, project_id=0, lines=())
-                   for b in records.list_bills(db, cedar, limit=None)]
+                   for b in documents.list_bills(db, cedar, limit=None)]
     assert acme_bills != cedar_bills

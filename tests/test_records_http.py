@@ -5,6 +5,7 @@ import pytest
 
 from app import create_app
 from qbo import accounts, records
+from qbo import inbuild_documents as documents
 from qbo import inbuild_records as store
 from qbo.db import get_db
 from qbo.demo_records import load_demo_records
@@ -44,7 +45,7 @@ def company_id(app, name: str) -> int:
 
 def first_bill_id(app, name: str) -> int:
     with app.app_context():
-        return store.list_bills(get_db(), company_id(app, name), limit=1)[0].id
+        return documents.list_bills(get_db(), company_id(app, name), limit=1)[0].id
 
 
 def html_of(response) -> str:
@@ -98,13 +99,13 @@ def test_another_company_s_bill_or_invoice_is_not_found(app, acme_admin):
     assert acme_admin.client.get(f"/records/bills/{cedar_bill}").status_code == 404
     assert acme_admin.client.get("/records/bills/999999").status_code == 404
     with app.app_context():
-        cedar_invoice = store.list_invoices(get_db(), company_id(app, "Cedar Homes"), limit=1)[0].id
+        cedar_invoice = documents.list_invoices(get_db(), company_id(app, "Cedar Homes"), limit=1)[0].id
     assert acme_admin.client.get(f"/records/invoices/{cedar_invoice}").status_code == 404
 
 
 def test_own_bill_shows_its_lines_and_total(app, acme_admin):
     with app.app_context():
-        bill = store.get_bill(get_db(), company_id(app, "Acme Construction"), first_bill_id(app, "Acme Construction"))
+        bill = documents.get_bill(get_db(), company_id(app, "Acme Construction"), first_bill_id(app, "Acme Construction"))
     html = html_of(acme_admin.client.get(f"/records/bills/{bill.id}"))
     assert bill.number in html and bill.vendor_name in html and bill.commitment_number in html
     assert html.count("<tr>") >= len(bill.lines)
