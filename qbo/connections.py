@@ -179,7 +179,8 @@ def _refuse_conflicts(db: Database, company_id: int, realm_id: str) -> None:
         raise RealmLinkedElsewhere()
 
 
-def _tokens_of(db: Database, cipher: TokenCipher, company_id: int) -> StoredTokens | None:
+def stored_tokens(db: Database, cipher: TokenCipher, company_id: int) -> StoredTokens | None:
+    """The current tokens in plaintext, for a call to Intuit. Raises TokenDecryptError if tampered."""
     rows = list(
         db.query(
             "SELECT access_token_enc, refresh_token_enc, token_version FROM connections "
@@ -191,11 +192,6 @@ def _tokens_of(db: Database, cipher: TokenCipher, company_id: int) -> StoredToke
         return None
     row = rows[0]
     return StoredTokens(cipher.decrypt(row["access_token_enc"]), cipher.decrypt(row["refresh_token_enc"]), row["token_version"])
-
-
-def stored_tokens(db: Database, cipher: TokenCipher, company_id: int) -> StoredTokens | None:
-    """The current tokens in plaintext, for a call to Intuit. Raises TokenDecryptError if tampered."""
-    return _tokens_of(db, cipher, company_id)
 
 
 def disconnect_qbo(db: Database, company_id: int, now: datetime) -> int | None:

@@ -124,6 +124,17 @@ def seed_accounts(db) -> None:
 
 
 @pytest.fixture
+def db(tmp_path):
+    """A migrated database file of its own, for store-level tests (no app, no emulator)."""
+    from qbo.db import connect, migrate
+
+    database = connect(str(tmp_path / "store.sqlite3"))
+    migrate(database)
+    yield database
+    database.close()
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

@@ -10,7 +10,7 @@ from qbo import inbuild_documents as documents
 from qbo import inbuild_records as records
 from qbo.csv_import import import_csv
 from qbo.csv_reading import FORMULA_MESSAGE, decode_csv, parse_cents, parse_day
-from qbo.db import connect, get_db, migrate
+from qbo.db import get_db
 from tests.conftest import app_config, seed_accounts
 
 CSV = Path(__file__).parent / "data" / "csv"
@@ -18,14 +18,6 @@ DIRECTORY_FILES = [("projects", "projects.csv"), ("vendors", "vendors_utf8_bom.c
                    ("cost-codes", "cost_codes.csv"), ("cost-types", "cost_types.csv")]
 BILLS_HEADER = "number,vendor,project,bill_date,cost_code,cost_type,description,amount\n"
 INVOICES_HEADER = "number,project,invoice_date,cost_code,cost_type,amount\n"
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = connect(str(tmp_path / "import.sqlite3"))
-    migrate(database)
-    yield database
-    database.close()
 
 
 @pytest.fixture

@@ -9,14 +9,6 @@ from qbo.migrations import migrations
 from qbo.timeutil import to_db, utcnow
 
 
-@pytest.fixture
-def db(tmp_path):
-    database = connect(str(tmp_path / "t.sqlite3"))
-    migrate(database)
-    yield database
-    database.close()
-
-
 def test_pragmas_on_fresh_connection(tmp_path):
     database = connect(str(tmp_path / "p.sqlite3"))
     assert database.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

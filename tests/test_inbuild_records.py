@@ -15,14 +15,6 @@ from qbo.inbuild_records import RecordError
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = connect(str(tmp_path / "records.sqlite3"))
-    migrate(database)
-    yield database
-    database.close()
-
-
-@pytest.fixture
 def acme(db):
     return accounts.create_company(db, "Acme Construction").id
 

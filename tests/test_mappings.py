@@ -5,7 +5,6 @@ import pytest
 
 from qbo import accounts
 from qbo.automatch import Match
-from qbo.db import connect, migrate
 from qbo.mapping_checks import DIFFERENT, GONE, INACTIVE, validate_mappings
 from qbo.mappings import (
     MANUAL, VENDOR, accept_suggestions, copy_mappings, forget_kinds, mappings_for, save_mapping, save_suggestions,
@@ -15,14 +14,6 @@ from qbo.reference_records import QboRecord
 
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
 R1, R2 = "111", "222"
-
-
-@pytest.fixture
-def db(tmp_path):
-    database = connect(str(tmp_path / "m.sqlite3"))
-    migrate(database)
-    yield database
-    database.close()
 
 
 @pytest.fixture
