@@ -7,13 +7,17 @@ import os
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from qbo import (
-    auth, cli, db, integrations, intuit, qbo_settings, records, records_cli, security, settings, wizard, wizard_mapping,
-)
-from qbo.crypto import TokenCipher
-from qbo.key_rotation import refuse_missing_keys
-from qbo.instance_config import check_required_secrets, ensure_instance_config
-from qbo.oauth_states import SqliteStateCache
+from qbo.accounts import cli as accounts_cli
+from qbo.connection import cli as connection_cli
+from qbo.connection.crypto import TokenCipher
+from qbo.connection.key_rotation import refuse_missing_keys
+from qbo.connection.oauth_states import SqliteStateCache
+from qbo.emulator import cli as emulator_cli
+from qbo.intuit import oauth as intuit
+from qbo.records import cli as records_cli
+from qbo.storage import db
+from qbo.web import auth, integrations, qbo_settings, records, security, settings, wizard, wizard_mapping
+from qbo.web.instance_config import check_required_secrets, ensure_instance_config
 
 csrf = CSRFProtect()
 
@@ -58,8 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     settings.init_app(app)
     for blueprint in (auth.bp, settings.bp, integrations.bp, qbo_settings.bp, wizard.bp, wizard_mapping.bp, records.bp):
         app.register_blueprint(blueprint)
-    cli.init_app(app)
-    records_cli.init_app(app)
+    for commands in (accounts_cli, connection_cli, records_cli, emulator_cli):
+        commands.init_app(app)
     return app
 
 

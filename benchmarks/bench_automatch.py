@@ -8,7 +8,7 @@ import random
 import statistics
 import time
 
-from qbo.automatch import Candidate, Subject, auto_match
+from qbo.mapping.automatch import Candidate, Subject, auto_match
 
 WORDS = ["Concrete", "Electric", "Plumbing", "Drywall", "Roofing", "Steel", "Glass", "Paving", "Masonry", "Framing",
          "Mechanical", "Supply", "Rentals", "Landscaping", "Insulation", "Painting", "Flooring", "Survey"]

@@ -10,4 +10,6 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# The import direction of qbo/ (.importlinter): web on top, storage at the bottom, the emulator apart.
+.venv/bin/lint-imports --no-cache
 .venv/bin/python -m pytest "$@"

@@ -8,8 +8,8 @@ import requests
 from cryptography.fernet import Fernet
 
 from app import create_app
-from qbo import accounts
-from qbo.db import get_db
+from qbo.accounts import store as accounts
+from qbo.storage.db import get_db
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 from tests.support.live_server import serve
 
@@ -126,7 +126,7 @@ def seed_accounts(db) -> None:
 @pytest.fixture
 def db(tmp_path):
     """A migrated database file of its own, for store-level tests (no app, no emulator)."""
-    from qbo.db import connect, migrate
+    from qbo.storage.db import connect, migrate
 
     database = connect(str(tmp_path / "store.sqlite3"))
     migrate(database)

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import Page
 
 from app import create_app
-from qbo.db import get_db
+from qbo.storage.db import get_db
 from tests.conftest import PASSWORD, app_config, seed_accounts
 from tests.support.live_server import reserve_server, start_server
 

@@ -198,7 +198,7 @@ def test_non_admin_and_flag_off_cannot_reach_the_page(page: Page, live_app, emai
 
 def _force_check_on_next_load(live_app) -> None:
     """Pretend the last check was over a minute ago, so the page load re-checks with QuickBooks."""
-    from qbo.db import connect as open_db
+    from qbo.storage.db import connect as open_db
 
     db = open_db(live_app.flask_app.config["DATABASE"])
     db.execute("UPDATE connections SET last_checked_at = NULL")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from qbo.db import connect as open_db
+from qbo.storage.db import connect as open_db
 from tests.browser.conftest import intuit_sign_in, sign_in
 from tests.conftest import ALEX, REALM_1
 from tests.support.live_server import serve

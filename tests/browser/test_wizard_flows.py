@@ -2,10 +2,10 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from qbo import accounts
-from qbo.db import get_db
-from qbo.demo_records import load_demo_records
-from qbo.mappings import VENDOR, mappings_for
+from qbo.accounts import store as accounts
+from qbo.mapping.store import VENDOR, mappings_for
+from qbo.records.demo_records import load_demo_records
+from qbo.storage.db import get_db
 from tests.browser.conftest import intuit_sign_in, sign_in
 from tests.conftest import ALEX, REALM_1, REALM_3, SAM
 

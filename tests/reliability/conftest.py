@@ -2,7 +2,7 @@
 import pytest
 
 from app import create_app
-from qbo.db import get_db
+from qbo.storage.db import get_db
 from tests.conftest import app_config, seed_accounts
 
 

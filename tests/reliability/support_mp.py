@@ -25,7 +25,7 @@ from werkzeug.security import generate_password_hash
 @pytest.fixture(autouse=True)
 def fast_password_hashing(monkeypatch):
     """Seeded users get a cheap password hash (scrypt costs ~0.4 s per user); login verifies either kind."""
-    monkeypatch.setattr("qbo.accounts.generate_password_hash",
+    monkeypatch.setattr("qbo.accounts.store.generate_password_hash",
                         functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
@@ -100,8 +100,8 @@ def refresh_race_worker(config: dict, company_id: int, rounds: int, barrier, res
     """Each round: wait for the parent to force expiry, then ask for a usable access token."""
     try:
         from app import create_app
-        from qbo.db import get_db
-        from qbo.lifecycle import usable_access_token
+        from qbo.connection.access_tokens import usable_access_token
+        from qbo.storage.db import get_db
 
         app = create_app(config)
         outcomes = []
@@ -123,9 +123,9 @@ def refresh_race_worker(config: dict, company_id: int, rounds: int, barrier, res
 
 def sqlite_load_worker(path: str, company_id: int, writes: int, barrier, results, worker_no: int) -> None:
     """`writes` short write transactions through the app's own connection set-up and audit store."""
-    from qbo import audit
-    from qbo.db import connect, immediate
-    from qbo.timeutil import utcnow
+    from qbo.connection import audit
+    from qbo.storage.db import connect, immediate
+    from qbo.storage.timeutil import utcnow
 
     db = None
     try:
@@ -162,8 +162,8 @@ def sqlite_load_worker(path: str, company_id: int, writes: int, barrier, results
 
 def token_reader_worker(path: str, keys: list[str], ready, stop, results, worker_no: int) -> None:
     """Decrypt every stored ciphertext over and over (as request handlers would) until told to stop."""
-    from qbo.crypto import TokenCipher, TokenDecryptError
-    from qbo.db import connect
+    from qbo.connection.crypto import TokenCipher, TokenDecryptError
+    from qbo.storage.db import connect
 
     db = None
     try:
@@ -210,8 +210,8 @@ def collect(results, count: int, timeout: float = 120) -> dict:
 def refresh_once(config: dict, company_id: int) -> int:
     """Ask for a usable access token once; prints the outcome (never a token)."""
     from app import create_app
-    from qbo.db import get_db
-    from qbo.lifecycle import usable_access_token
+    from qbo.connection.access_tokens import usable_access_token
+    from qbo.storage.db import get_db
 
     app = create_app(config)
     with app.app_context():
@@ -239,8 +239,8 @@ def expire_locally(app, company_id: int) -> None:
     """Make the stored access token look expired, so the next call must refresh it."""
     from datetime import timedelta
 
-    from qbo.db import get_db, immediate
-    from qbo.timeutil import to_db, utcnow
+    from qbo.storage.db import get_db, immediate
+    from qbo.storage.timeutil import to_db, utcnow
 
     with app.app_context():
         db = get_db()

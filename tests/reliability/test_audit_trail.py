@@ -11,12 +11,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from qbo import accounts, audit
-from qbo.db import get_db, immediate
-from qbo.timeutil import to_db, utcnow
+from qbo.accounts import store as accounts
+from qbo.connection import audit
+from qbo.storage.db import get_db, immediate
+from qbo.storage.timeutil import to_db, utcnow
 from tests.conftest import ALEX, REALM_1, REALM_2
-from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
+from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 
 UTC_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")
 CHECK = "/settings/integrations/qbo/check"

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.security import generate_password_hash
 
-from qbo import accounts
-from qbo.access import FEATURE_OFF, NOT_ADMIN, NOT_MEMBER
-from qbo.db import get_db
+from qbo.accounts import store as accounts
+from qbo.storage.db import get_db
+from qbo.web.access import FEATURE_OFF, NOT_ADMIN, NOT_MEMBER
 from tests.conftest import ALEX, REALM_1
 
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')

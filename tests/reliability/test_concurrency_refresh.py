@@ -11,13 +11,16 @@ from datetime import timedelta
 
 import pytest
 
-from qbo import accounts
-from qbo.connections import get_connection, stored_tokens
-from qbo.db import connect, get_db, immediate
-from qbo.timeutil import to_db, utcnow
+from qbo.accounts import store as accounts
+from qbo.connection.store import get_connection, stored_tokens
+from qbo.storage.db import connect, get_db, immediate
+from qbo.storage.timeutil import to_db, utcnow
 from tests.conftest import ALEX, REALM_1, app_config
-from tests.reliability.support_mp import collect, refresh_race_worker
-from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
+from tests.reliability.support_mp import (
+    collect,
+    fast_password_hashing,  # noqa: F401 - an autouse fixture
+    refresh_race_worker,
+)
 
 PROCESSES = 4
 ROUNDS = 50

@@ -7,9 +7,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from qbo.db import connect
-from tests.reliability.support_mp import collect, sqlite_load_worker
-from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
+from qbo.storage.db import connect
+from tests.reliability.support_mp import (
+    collect,
+    fast_password_hashing,  # noqa: F401 - an autouse fixture
+    sqlite_load_worker,
+)
 from tests.support.store_fixtures import connected_db, new_cipher
 
 PROCESSES = 4

@@ -6,12 +6,12 @@ import sqlite3
 
 import pytest
 
-from qbo import accounts
-from qbo.connections import get_connection
-from qbo.db import get_db
+from qbo.accounts import store as accounts
+from qbo.connection.store import get_connection
+from qbo.storage.db import get_db
 from tests.conftest import ALEX, REALM_1, REALM_2
-from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
+from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 
 PAGE = "/settings/integrations/"
 
@@ -39,7 +39,7 @@ def sign_in_through_failing_write(admin, monkeypatch, target: str, realm_id: str
         monkeypatch.undo()
 
 
-@pytest.mark.parametrize("target", ["qbo.lifecycle.save_qbo_connection", "qbo.connections._upsert"])
+@pytest.mark.parametrize("target", ["qbo.connection.lifecycle.save_qbo_connection", "qbo.connection.sign_in_store._upsert"])
 def test_failed_write_after_exchange_revokes_and_asks_to_try_again(app, admin, intuit, monkeypatch, caplog, target):
     response = sign_in_through_failing_write(admin, monkeypatch, target, REALM_1, "connect")
     assert response.status_code == 302 and response.headers["Location"].endswith(PAGE)
@@ -68,7 +68,7 @@ def test_failed_write_during_switch_leaves_the_old_connection_working(app, admin
     assert admin.connect(ALEX, REALM_1).status_code == 302
     before = snapshot(app)
     # The transaction that fails would also have queued REALM_1's grant for revocation: all of it rolls back.
-    response = sign_in_through_failing_write(admin, monkeypatch, "qbo.connections._upsert", REALM_2, "switch")
+    response = sign_in_through_failing_write(admin, monkeypatch, "qbo.connection.sign_in_store._upsert", REALM_2, "switch")
     assert response.status_code == 302
     assert "Connection Failed." in admin.client.get(PAGE).get_data(as_text=True)
     assert snapshot(app) == before
@@ -80,7 +80,7 @@ def test_failed_write_during_switch_leaves_the_old_connection_working(app, admin
 
 def test_failed_write_and_failed_revoke_still_leave_nothing_behind(app, admin, intuit, monkeypatch):
     intuit.fail_next("500", "revoke")
-    response = sign_in_through_failing_write(admin, monkeypatch, "qbo.connections._upsert", REALM_1, "connect")
+    response = sign_in_through_failing_write(admin, monkeypatch, "qbo.connection.sign_in_store._upsert", REALM_1, "connect")
     assert response.status_code == 302
     assert "try again" in admin.client.get(PAGE).get_data(as_text=True)
     assert [c["status"] for c in intuit.calls("revoke")] == [500]

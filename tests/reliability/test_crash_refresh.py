@@ -13,15 +13,18 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from qbo import accounts
-from qbo.connections import get_connection, stored_tokens
-from qbo.db import get_db
-from qbo.faultpoints import AFTER_TOKEN_RESPONSE
-from qbo.timeutil import utcnow
+from qbo.accounts import store as accounts
+from qbo.connection.store import get_connection, stored_tokens
+from qbo.storage.db import get_db
+from qbo.storage.faultpoints import AFTER_TOKEN_RESPONSE
+from qbo.storage.timeutil import utcnow
 from tests.conftest import ALEX, REALM_1, app_config
-from tests.reliability.support_mp import expire_locally
-from tests.reliability.support_mp import emulator_issued_secrets, find_leaks
-from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
+from tests.reliability.support_mp import (
+    emulator_issued_secrets,
+    expire_locally,
+    fast_password_hashing,  # noqa: F401 - an autouse fixture
+    find_leaks,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 PAGE = "/settings/integrations/"

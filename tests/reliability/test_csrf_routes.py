@@ -8,8 +8,8 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from app import csrf
-from qbo import accounts
-from qbo.db import get_db
+from qbo.accounts import store as accounts
+from qbo.storage.db import get_db
 from tests.conftest import ALEX, PASSWORD, REALM_1
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.security import generate_password_hash
 
-from qbo import accounts
+from qbo.accounts import store as accounts
 from tests.conftest import ALEX, REALM_1
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.security import generate_password_hash
 
-from qbo import accounts
-from qbo.db import get_db
+from qbo.accounts import store as accounts
+from qbo.storage.db import get_db
 from tests.conftest import REALM_1
 
 CALLBACK = "/settings/integrations/qbo/callback"

@@ -8,9 +8,9 @@ import pytest
 import requests
 from werkzeug.security import generate_password_hash
 
-from qbo import accounts
-from qbo.connections import get_connection
-from qbo.db import get_db
+from qbo.accounts import store as accounts
+from qbo.connection.store import get_connection
+from qbo.storage.db import get_db
 from tests.conftest import ALEX, REALM_1
 
 PAGE = "/settings/integrations/"

@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from werkzeug.security import generate_password_hash
 
-from qbo import accounts
-from qbo.db import get_db
+from qbo.accounts import store as accounts
+from qbo.storage.db import get_db
 from tests.conftest import ALEX, PASSWORD, REALM_1, REALM_2
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 

@@ -1,7 +1,7 @@
 """Rows 1-3: `state` is one-time, session-, user- and company-bound and short-lived; PKCE S256 with a
 server-side verifier; the redirect_uri is the configured constant whatever the request's Host says.
 
-tests/test_integrations_http.py already covers: replay after success, expiry at 601 s, and a state from
+tests/web/test_integrations.py already covers: replay after success, expiry at 601 s, and a state from
 another session of the same user. These tests add the other cases.
 """
 from __future__ import annotations
@@ -17,10 +17,10 @@ import pytest
 from freezegun import freeze_time
 from werkzeug.security import generate_password_hash
 
-from qbo import accounts
-from qbo.connections import get_connection
-from qbo.db import get_db
-from qbo.timeutil import utcnow
+from qbo.accounts import store as accounts
+from qbo.connection.store import get_connection
+from qbo.storage.db import get_db
+from qbo.storage.timeutil import utcnow
 from tests.conftest import ALEX, REALM_1, TEST_REDIRECT_URI
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 

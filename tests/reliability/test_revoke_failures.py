@@ -9,13 +9,16 @@ from datetime import timedelta
 import pytest
 from freezegun import freeze_time
 
-from qbo import accounts
-from qbo.connections import get_connection, stored_tokens
-from qbo.db import get_db
-from qbo.timeutil import from_db, utcnow
+from qbo.accounts import store as accounts
+from qbo.connection.store import get_connection, stored_tokens
+from qbo.storage.db import get_db
+from qbo.storage.timeutil import from_db, utcnow
 from tests.conftest import ALEX, REALM_1
-from tests.reliability.support_mp import find_leaks, flask_cli
-from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
+from tests.reliability.support_mp import (
+    fast_password_hashing,  # noqa: F401 - an autouse fixture
+    find_leaks,
+    flask_cli,
+)
 
 DISCONNECT = "/settings/integrations/qbo/disconnect"
 

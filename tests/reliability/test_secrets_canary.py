@@ -13,14 +13,19 @@ from urllib.parse import parse_qs, urlsplit
 
 from freezegun import freeze_time
 
-from qbo import accounts
-from qbo.connections import StoredTokens
-from qbo.db import get_db, immediate
-from qbo.timeutil import to_db, utcnow
-from qbo.tokens import token_set_from_response
+from qbo.accounts import store as accounts
+from qbo.connection.store import StoredTokens
+from qbo.connection.tokens import token_set_from_response
+from qbo.storage.db import get_db, immediate
+from qbo.storage.timeutil import to_db, utcnow
 from tests.conftest import ALEX, CLIENT_SECRET, REALM_1
-from tests.reliability.support_mp import emulator_issued_secrets, find_leaks, flask_cli, label_for
-from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
+from tests.reliability.support_mp import (
+    emulator_issued_secrets,
+    fast_password_hashing,  # noqa: F401 - an autouse fixture
+    find_leaks,
+    flask_cli,
+    label_for,
+)
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 
 PAGE = "/settings/integrations/"

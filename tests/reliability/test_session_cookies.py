@@ -10,9 +10,9 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from app import create_app
-from qbo import accounts
-from qbo.connections import get_connection
-from qbo.db import get_db
+from qbo.accounts import store as accounts
+from qbo.connection.store import get_connection
+from qbo.storage.db import get_db
 from tests.conftest import ALEX, PASSWORD, REALM_1, app_config, seed_accounts
 
 HTTPS = "https://localhost"

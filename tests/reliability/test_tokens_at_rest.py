@@ -13,13 +13,17 @@ import pytest
 from cryptography.fernet import Fernet
 
 from app import create_app
-from qbo import accounts
-from qbo.connections import get_connection, stored_tokens
-from qbo.db import get_db
+from qbo.accounts import store as accounts
+from qbo.connection.store import get_connection, stored_tokens
+from qbo.storage.db import get_db
 from tests.conftest import ALEX, REALM_1, app_config
-from tests.reliability.support_mp import expire_locally
-from tests.reliability.support_mp import emulator_issued_secrets, find_leaks, label_for
-from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
+from tests.reliability.support_mp import (
+    emulator_issued_secrets,
+    expire_locally,
+    fast_password_hashing,  # noqa: F401 - an autouse fixture
+    find_leaks,
+    label_for,
+)
 
 PAGE = "/settings/integrations/"
 CHECK = "/settings/integrations/qbo/check"

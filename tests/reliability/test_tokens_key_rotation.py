@@ -11,16 +11,21 @@ import pytest
 from cryptography.fernet import Fernet
 
 from app import create_app
-from qbo import accounts
-from qbo.connections import QboIdentity, save_qbo_connection, stored_tokens
-from qbo.crypto import TokenCipher
-from qbo.db import connect, get_db
-from qbo.revocations import enqueue_revocation
-from qbo.timeutil import utcnow
-from qbo.tokens import token_set_from_response
+from qbo.accounts import store as accounts
+from qbo.connection.crypto import TokenCipher
+from qbo.connection.revocations import enqueue_revocation
+from qbo.connection.sign_in_store import QboIdentity, save_qbo_connection
+from qbo.connection.store import stored_tokens
+from qbo.connection.tokens import token_set_from_response
+from qbo.storage.db import connect, get_db
+from qbo.storage.timeutil import utcnow
 from tests.conftest import ALEX, REALM_1, Browserless, app_config
-from tests.reliability.support_mp import collect, flask_cli, token_reader_worker
-from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
+from tests.reliability.support_mp import (
+    collect,
+    fast_password_hashing,  # noqa: F401 - an autouse fixture
+    flask_cli,
+    token_reader_worker,
+)
 
 EXTRA_COMPANIES = 400
 SHARED_REVOKE_TOKEN = "RT1-11-H0-revoke-me-later-identical-plaintext"

@@ -5,11 +5,11 @@ from datetime import datetime
 
 from cryptography.fernet import Fernet
 
-from qbo import accounts
-from qbo.connections import QboIdentity, save_qbo_connection
-from qbo.crypto import TokenCipher
-from qbo.db import connect, migrate
-from qbo.tokens import token_set_from_response
+from qbo.accounts import store as accounts
+from qbo.connection.crypto import TokenCipher
+from qbo.connection.sign_in_store import QboIdentity, save_qbo_connection
+from qbo.connection.tokens import token_set_from_response
+from qbo.storage.db import connect, migrate
 
 
 def new_cipher() -> TokenCipher:

@@ -1,0 +1,206 @@
+"""The QuickBooks Online Setup Wizard: preferences → default accounts → vendors → projects → lines → review."""
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+
+from qbo.connection.realm_settings import (
+    get_realm_settings,
+    mark_setup_complete,
+    save_default_accounts,
+    save_preferences,
+    set_wizard_step,
+)
+from qbo.connection.state import ConnectionState, card_state
+from qbo.connection.store import get_connection
+from qbo.intuit.errors import IntuitError
+from qbo.mapping import service as mapping_service
+from qbo.mapping.reference_records import AP_ACCOUNT_TYPES, INCOME_ACCOUNT_TYPES, get_record, list_records
+from qbo.mapping.rows import progress, row_page
+from qbo.mapping.wizard_steps import (
+    ACCOUNTS,
+    GRANULARITIES,
+    KIND_TITLES,
+    LINES,
+    POSTING_STYLES,
+    PREFERENCES,
+    PROJECT_MAPPINGS,
+    REVIEW,
+    STEPS,
+    VENDORS,
+    kinds_for_step,
+    lines_title,
+    missing_defaults,
+    next_step,
+    parse_preferences,
+    preference_values,
+    step_by_slug,
+)
+from qbo.storage.db import get_db
+from qbo.storage.timeutil import utcnow
+from qbo.web import htmx
+from qbo.web.access import integrations_admin_required
+
+bp = Blueprint("wizard", __name__, url_prefix="/settings/integrations/qbo/setup")
+LIST_ERROR = "QuickBooks could not be reached to load its lists. Your entries are saved; try again shortly."
+
+
+def wizard_view(view):
+    """Admin only, with a QuickBooks Online connection; passes (membership, realm_id, settings)."""
+
+    @functools.wraps(view)
+    @integrations_admin_required
+    def wrapped(membership, *args, **kwargs):
+        connection = get_connection(get_db(), membership.company.id)
+        if card_state(connection, utcnow()) is ConnectionState.NOT_CONNECTED:
+            flash("Connect QuickBooks Online before running the Setup Wizard.", "info")
+            return htmx_aware_redirect(url_for("integrations.index"))
+        settings = get_realm_settings(get_db(), membership.company.id, connection.realm_id)
+        return view(membership, connection.realm_id, settings, *args, **kwargs)
+
+    return wrapped
+
+
+def htmx_aware_redirect(url: str):
+    return htmx.client_redirect(url) if htmx.is_fragment_request() else redirect(url, 303)
+
+
+def render_step(step, settings, status=200, **context):
+    """The whole wizard page; htmx navigation picks #wizard out of it and pushes the step's URL."""
+    body = render_template("wizard/page.html", step=step, steps=STEPS, settings=settings,
+                           lines_title=lines_title(settings), kind_titles=KIND_TITLES, **context)
+    response = make_response(body, status)
+    if htmx.is_fragment_request() and request.method == "GET":
+        response.headers["HX-Push-Url"] = request.full_path.rstrip("?")
+    return htmx.vary_on_htmx(response)
+
+
+def go_to(step):
+    return htmx_aware_redirect(url_for("wizard.show_step", slug=step.slug))
+
+
+@bp.get("/")
+@wizard_view
+def start(membership, realm_id, settings):
+    step = step_by_slug(settings.wizard_step) if settings else PREFERENCES
+    return go_to(step or PREFERENCES)
+
+
+@bp.get("/<slug>")
+@wizard_view
+def show_step(membership, realm_id, settings, slug):
+    step = step_by_slug(slug)
+    if step is None:
+        return go_to(PREFERENCES)
+    if settings is None and step is not PREFERENCES:
+        flash("Start with your preferences.", "info")
+        return go_to(PREFERENCES)
+    company_id = membership.company.id
+    if settings is not None:
+        set_wizard_step(get_db(), company_id, realm_id, step.slug)
+    return render_step(step, settings, **step_context(step, company_id, realm_id, settings))
+
+
+def step_context(step, company_id: int, realm_id: str, settings) -> dict:
+    if step is PREFERENCES:
+        return {"values": preference_values(settings, utcnow().date()), "errors": [],
+                "choices": (GRANULARITIES, POSTING_STYLES, PROJECT_MAPPINGS)}
+    if step is ACCOUNTS:
+        return accounts_context(company_id, realm_id, settings)
+    if step is REVIEW:
+        return review_context(company_id, realm_id, settings)
+    return mapping_context(step, company_id, realm_id, settings)
+
+
+def load_lists(company_id: int, realm_id: str, entities, force: bool = False) -> str | None:
+    try:
+        mapping_service.refresh_reference_records(get_db(), company_id, realm_id, entities, force=force)
+    except IntuitError:
+        return LIST_ERROR
+    return None
+
+
+def accounts_context(company_id: int, realm_id: str, settings) -> dict:
+    db = get_db()
+    error = load_lists(company_id, realm_id, ("Account", "Item"))
+    item_based = settings.posting_style == "item"
+    income = (list_records(db, company_id, realm_id, "Item", ("Service", "NonInventory")) if item_based
+              else list_records(db, company_id, realm_id, "Account", INCOME_ACCOUNT_TYPES))
+    return {"ap_accounts": list_records(db, company_id, realm_id, "Account", AP_ACCOUNT_TYPES),
+            "income_choices": income, "income_label": "income item" if item_based else "income account",
+            "list_error": error, "errors": []}
+
+
+def mapping_context(step, company_id: int, realm_id: str, settings, kind: str | None = None) -> dict:
+    db = get_db()
+    kinds = kinds_for_step(step.slug, settings)
+    kind = kind if kind in kinds else request.args.get("kind") if request.args.get("kind") in kinds else kinds[0]
+    spec = mapping_service.kind_spec(kind, settings)
+    error = load_lists(company_id, realm_id, sorted({mapping_service.kind_spec(k, settings).entity for k in kinds}))
+    if error is None:
+        mapping_service.suggest_matches(db, company_id, realm_id, kind, settings)
+    page = row_page(db, company_id, realm_id, kind, request.args.get("q", "").strip()[:100],
+                    request.args.get("page", 1, type=int))
+    return {"kinds": kinds, "kind": kind, "row_page": page, "progress": progress(db, company_id, realm_id, kind),
+            "options": mapping_service.candidates_for(db, company_id, realm_id, kind, settings),
+            "entity": spec.entity, "list_error": error, "one_to_one": mapping_service.one_to_one(kind, settings)}
+
+
+def review_context(company_id: int, realm_id: str, settings) -> dict:
+    db = get_db()
+    kinds = [k for slug in (VENDORS.slug, "projects", LINES.slug) for k in kinds_for_step(slug, settings)]
+    return {"missing": missing_defaults(settings),
+            "summary": [(KIND_TITLES[k], progress(db, company_id, realm_id, k)) for k in kinds]}
+
+
+@bp.post("/preferences")
+@wizard_view
+def save_preferences_step(membership, realm_id, settings):
+    prefs, values, errors = parse_preferences(request.form, utcnow().date())
+    if errors:
+        return render_step(PREFERENCES, settings, 422, values=values, errors=errors,
+                           choices=(GRANULARITIES, POSTING_STYLES, PROJECT_MAPPINGS))
+    db = get_db()
+    now = utcnow()
+    save_preferences(db, membership.company.id, realm_id, prefs, now)
+    lines_changed = settings is not None and (settings.posting_style, settings.line_granularity) != (
+        prefs.posting_style, prefs.line_granularity)
+    if lines_changed:
+        mapping_service.forget_line_mappings(db, membership.company.id, realm_id)
+        flash("Line-item settings changed: map your cost codes or cost types again.", "warning")
+    set_wizard_step(db, membership.company.id, realm_id, next_step(PREFERENCES).slug)
+    return go_to(next_step(PREFERENCES))
+
+
+@bp.post("/accounts")
+@wizard_view
+def save_accounts_step(membership, realm_id, settings):
+    db = get_db()
+    company_id = membership.company.id
+    income_entity = "Item" if settings.posting_style == "item" else "Account"
+    ap = get_record(db, company_id, realm_id, "Account", request.form.get("ap_account_id", ""))
+    income = get_record(db, company_id, realm_id, income_entity, request.form.get("income_ref_id", ""))
+    errors = []
+    if settings.sync_bills and (ap is None or ap.subtype not in AP_ACCOUNT_TYPES):
+        errors.append("Choose the Accounts Payable account bills are posted to.")
+    if settings.sync_invoices and income is None:
+        errors.append("Choose the income item or account invoices are posted to.")
+    if errors:
+        return render_step(ACCOUNTS, settings, 422, **{**accounts_context(company_id, realm_id, settings),
+                                                       "errors": errors})
+    save_default_accounts(db, company_id, realm_id, (ap.qbo_id, ap.name) if ap else None,
+                          (income.qbo_id, income.name) if income else None, utcnow())
+    set_wizard_step(db, company_id, realm_id, next_step(ACCOUNTS).slug)
+    return go_to(next_step(ACCOUNTS))
+
+
+@bp.post("/review")
+@wizard_view
+def finish(membership, realm_id, settings):
+    missing = missing_defaults(settings)
+    if missing:
+        return render_step(REVIEW, settings, 422, **review_context(membership.company.id, realm_id, settings))
+    mark_setup_complete(get_db(), membership.company.id, realm_id, utcnow())
+    flash("QuickBooks Online setup is complete. Bills and invoices can now sync.", "success")
+    return htmx_aware_redirect(url_for("qbo_settings.show"))
