@@ -14,9 +14,10 @@ from qbo.connection.key_rotation import refuse_missing_keys
 from qbo.connection.oauth_states import SqliteStateCache
 from qbo.emulator import cli as emulator_cli
 from qbo.intuit import oauth as intuit
+from qbo.jobs.queue import bind_app_factory, huey  # the consumer runs `huey_consumer app.huey`
 from qbo.records import cli as records_cli
 from qbo.storage import db
-from qbo.web import auth, integrations, qbo_settings, records, security, settings, wizard, wizard_mapping
+from qbo.web import auth, integrations, qbo_settings, records, security, settings, sync_pages, wizard, wizard_mapping
 from qbo.web.instance_config import check_required_secrets, ensure_instance_config
 
 csrf = CSRFProtect()
@@ -36,6 +37,8 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": 3600,
     # Pages send Referrer-Policy: same-origin, so same-origin POSTs carry a Referer for Flask-WTF's HTTPS check.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "SYNC_INTERVAL_MINUTES": 15,
+    "SYNC_TIME_SCALE": 1,  # >1 shrinks the engine's pacing minute (tests and benchmarks against the emulator)
 }
 
 
@@ -60,7 +63,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     intuit.init_app(app, SqliteStateCache())
     security.init_app(app)
     settings.init_app(app)
-    for blueprint in (auth.bp, settings.bp, integrations.bp, qbo_settings.bp, wizard.bp, wizard_mapping.bp, records.bp):
+    for blueprint in (auth.bp, settings.bp, integrations.bp, qbo_settings.bp, sync_pages.bp, wizard.bp,
+                      wizard_mapping.bp, records.bp):
         app.register_blueprint(blueprint)
     for commands in (accounts_cli, connection_cli, records_cli, emulator_cli):
         commands.init_app(app)
@@ -70,3 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _configure_logging(app: Flask) -> None:
     if not (app.debug or app.testing):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+bind_app_factory(create_app)
+__all__ = ["create_app", "huey"]

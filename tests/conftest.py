@@ -1,13 +1,18 @@
 """Shared fixtures: a real emulator on a loopback port, an app per test, and signed-in clients."""
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+
+# The job queue is created when app.py is imported: keep it out of the repository's instance/ folder.
+os.environ.setdefault("INBUILD_JOBS_DATABASE", os.path.join(tempfile.mkdtemp(prefix="inbuild-jobs-"), "jobs.sqlite3"))
 
 import pytest
 import requests
 from cryptography.fernet import Fernet
 
-from app import create_app
+from app import create_app, huey
 from qbo.accounts import store as accounts
 from qbo.storage.db import get_db
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
@@ -19,6 +24,14 @@ TEST_REDIRECT_URI = "http://127.0.0.1:5999/settings/integrations/qbo/callback"
 PASSWORD = "correct-horse-9"
 REALM_1, REALM_2, REALM_3 = "9130350000000001", "9130350000000002", "9130350000000003"
 ALEX, SAM, PAT = "alex.morgan@example.com", "sam.lee@example.com", "pat.kim@example.com"
+
+
+@pytest.fixture(autouse=True)
+def jobs_run_inline():
+    """Jobs run at once inside the request that queues them; tests/sync starts real consumers where it matters."""
+    huey.immediate = True
+    yield
+    huey.immediate = False
 
 
 @pytest.fixture(scope="session")

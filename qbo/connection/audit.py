@@ -24,6 +24,7 @@ REFRESH_FAILED = "refresh_failed"
 ACCESS_DENIED = "access_denied"
 SYNC_PAUSED = "sync_paused"
 SYNC_RESUMED = "sync_resumed"
+SYNC_REQUESTED = "sync_requested"
 
 
 @dataclass(frozen=True)

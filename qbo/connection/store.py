@@ -128,3 +128,15 @@ def set_company_name(db: Database, company_id: int, company_name: str) -> None:
         "UPDATE connections SET company_name = ? WHERE company_id = ? AND provider = ?",
         [company_name, company_id, QBO],
     )
+
+
+def set_last_sync(db: Database, company_id: int, now: datetime) -> None:
+    db.execute("UPDATE connections SET last_sync_at = ? WHERE company_id = ? AND provider = ?",
+               [to_db(now), company_id, QBO])
+
+
+def connected_company_ids(db: Database) -> list[int]:
+    """Companies whose QuickBooks Online connection is not disconnected (the scheduler's candidates)."""
+    rows = db.query("SELECT company_id FROM connections WHERE provider = ? AND state != 'disconnected' "
+                    "AND realm_id IS NOT NULL ORDER BY company_id", [QBO])
+    return [row["company_id"] for row in rows]

@@ -7,13 +7,14 @@ from typing import Mapping
 from flask import Flask
 from werkzeug.serving import run_simple
 
-from . import api, authorize, control, oauth, tamper
+from . import api, authorize, control, control_realms, oauth, tamper
 from .context import EXTENSION_KEY, Emulator
 from .db import Database
 from .directory import client_from_mapping, save_client
 from .keys import load_or_create_signing_key
 from .seed import COMPANIES, DEMO_CLIENT, DEMO_PASSWORD, USERS, seed
 from .settings import ROTATIONS, Settings
+from .throttle import Throttle, ThrottleSettings
 
 __all__ = ["create_emulator_app", "run_emulator", "COMPANIES", "DEMO_CLIENT", "DEMO_PASSWORD",
            "USERS", "DEFAULT_PORT"]
@@ -25,6 +26,10 @@ DEFAULTS = {
     "EMULATOR_ROTATION": "strict",
     "EMULATOR_LATENCY_MS": (0, 0),
     "EMULATOR_CLIENTS": [DEMO_CLIENT],
+    # Intuit's per-realm limits (500/min, 10 concurrent, 120 batches/min); a time scale of 60
+    # runs the one-minute window in one second.
+    "EMULATOR_THROTTLE": True,
+    "EMULATOR_THROTTLE_TIME_SCALE": 1.0,
     "SESSION_COOKIE_NAME": "intuit_emulator_session",
 }
 
@@ -36,7 +41,7 @@ def create_emulator_app(config: Mapping | None = None) -> Flask:
     app.config.from_mapping(config or {})
     app.json.sort_keys = False
     app.extensions[EXTENSION_KEY] = _build_emulator(app.config)
-    for blueprint in (oauth.bp, authorize.bp, api.bp, control.bp, tamper.bp):
+    for blueprint in (oauth.bp, authorize.bp, api.bp, control.bp, control_realms.bp, tamper.bp):
         app.register_blueprint(blueprint)
     return app
 
@@ -54,14 +59,20 @@ def _build_emulator(config: Mapping) -> Emulator:
             save_client(conn, client)
     base_url = config["EMULATOR_BASE_URL"]
     settings = Settings(rotation, tuple(config["EMULATOR_LATENCY_MS"]))
+    throttle = ThrottleSettings(enabled=bool(config["EMULATOR_THROTTLE"]),
+                                time_scale=float(config["EMULATOR_THROTTLE_TIME_SCALE"]))
+    if throttle.time_scale <= 0:
+        raise ValueError("EMULATOR_THROTTLE_TIME_SCALE must be greater than 0")
     return Emulator(database, signing_key, base_url.rstrip("/") if base_url else None,
-                    settings, clients)
+                    settings, clients, Throttle(throttle))
 
 
 def run_emulator(host: str = "127.0.0.1", port: int = DEFAULT_PORT,
-                 database: str | None = None, base_url: str | None = None) -> None:
+                 database: str | None = None, base_url: str | None = None,
+                 throttle: bool = True, throttle_time_scale: float = 1.0) -> None:
     """Serve the emulator (threaded) until interrupted."""
-    config: dict = {"EMULATOR_BASE_URL": base_url}
+    config: dict = {"EMULATOR_BASE_URL": base_url, "EMULATOR_THROTTLE": throttle,
+                    "EMULATOR_THROTTLE_TIME_SCALE": throttle_time_scale}
     if database:
         config["EMULATOR_DATABASE"] = database
     app = create_emulator_app(config)

@@ -1,30 +1,31 @@
 """The QuickBooks Online v3 API: /v3/company/<realmId>/..."""
 from __future__ import annotations
 
+import sqlite3
 from functools import wraps
 from typing import Callable
 
 from flask import Blueprint, Response, request
 
+from .batch import is_batch_request, run_batch
 from .clock import intuit_time, now, utc_iso
 from .context import current_emulator
-from .entities import get_entity, list_entities
-from .entity_rules import EntityFault
+from .entities import get_entity
+from .entity_faults import EntityFault, fault_response
 from .grants import API_SCOPES, find_access_token
-from .query import Query, QueryError, parse_query
-from .query_eval import filter_entities, run_query, with_active_default
+from .query import QueryError
 from .request_ids import StoredResponse, find_response, remember_response
+from .resources import RESOURCES, WRITABLE
 from .responses import (
     API_TYPE, json_response, qbo_authentication_failed, qbo_authorization_failed, qbo_fault,
 )
+from .selects import query_fault, select
 from .token_format import ACCESS_TOKEN_HEADER
 from .wire import bearer_token, wire_endpoint
-from .writes import WRITABLE, fault_response, write_entity
+from .writes import WriteOptions, perform
 
 bp = Blueprint("emulator_api", __name__, url_prefix="/v3/company/<realm_id>")
 
-# URL resource segment -> entity name. Entities are added here as the emulator grows.
-RESOURCES: dict[str, str] = {"companyinfo": "CompanyInfo", **WRITABLE}
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 
@@ -87,28 +88,62 @@ def read_entity(realm_id: str, resource: str, entity_id: str) -> Response:
     return json_response({entity: found, "time": intuit_time()})
 
 
-@bp.post("/<resource>")
-@api_view
-def write(realm_id: str, resource: str) -> Response:
-    """Create or update one entity; a repeated requestid replays the first response."""
-    entity = WRITABLE.get(resource)
-    if entity is None or request.args.get("operation"):
-        return unsupported_operation()
-    body = request.get_json(force=True, silent=True)
+def _replayable(realm_id: str, answer: Callable[[sqlite3.Connection], Response]) -> Response:
+    """Run a write once per requestid: a repeat gets the first response back, doing nothing."""
     request_id = request.args.get("requestid")
     with current_emulator().db.transaction() as conn:
         stored = find_response(conn, realm_id, request_id) if request_id else None
         if stored is not None:
             return Response(stored.body, stored.status, content_type=API_TYPE)
-        try:
-            saved = write_entity(conn, realm_id, entity, body, now())
-            response = json_response({entity: saved, "time": intuit_time()})
-        except EntityFault as fault:
-            response = fault_response(fault)
+        response = answer(conn)
         if request_id:
             remember_response(conn, realm_id, request_id,
                               StoredResponse(response.status_code, response.get_data(as_text=True)))
     return response
+
+
+def _write_options() -> WriteOptions:
+    included = {part.strip().lower() for part in request.args.get("include", "").split(",")}
+    return WriteOptions(now(), allow_duplicate_doc_number="allowduplicatedocnum" in included)
+
+
+@bp.post("/batch")
+@api_view
+def batch(realm_id: str) -> Response:
+    """Run up to 30 BatchItemRequests; each item succeeds or faults on its own."""
+    body = request.get_json(force=True, silent=True)
+    if not is_batch_request(body):
+        return unsupported_operation()
+    options = _write_options()
+
+    def answer(conn: sqlite3.Connection) -> Response:
+        try:
+            items = run_batch(conn, realm_id, body["BatchItemRequest"], options)
+        except EntityFault as fault:
+            return fault_response(fault)
+        return json_response({"BatchItemResponse": items, "time": intuit_time()})
+    return _replayable(realm_id, answer)
+
+
+@bp.post("/<resource>")
+@api_view
+def write(realm_id: str, resource: str) -> Response:
+    """Create, update, delete or void one entity; a repeated requestid replays the first answer."""
+    entity = WRITABLE.get(resource)
+    operation = request.args.get("operation") or None
+    if entity is None or operation not in (None, "update", "delete", "void"):
+        return unsupported_operation()
+    body = request.get_json(force=True, silent=True)
+    options = _write_options()
+
+    def answer(conn: sqlite3.Connection) -> Response:
+        try:
+            saved = perform(conn, realm_id, entity, None if operation == "update" else operation,
+                            body, options)
+        except EntityFault as fault:
+            return fault_response(fault)
+        return json_response({entity: saved, "time": intuit_time()})
+    return _replayable(realm_id, answer)
 
 
 def _query_text() -> str:
@@ -124,27 +159,11 @@ def _query_text() -> str:
 def query(realm_id: str) -> Response:
     """Run a select statement against one company."""
     try:
-        parsed = parse_query(_query_text())
-        if parsed.entity not in RESOURCES.values():
-            raise QueryError("4001",
-                             f"QueryValidationError: Entity '{parsed.entity}' is not supported")
+        with current_emulator().db.transaction() as conn:
+            answer = select(conn, realm_id, _query_text())
     except QueryError as error:
-        message = "Error parsing query" if error.code == "4000" else "Invalid query"
-        return qbo_fault(400, error.code, message, error.detail)
-    parsed = with_active_default(parsed, WRITABLE.values())
-    with current_emulator().db.transaction() as conn:
-        entities = list_entities(conn, realm_id, parsed.entity)
-    body = {"QueryResponse": _query_response(parsed, entities), "time": intuit_time()}
-    return json_response(body)
-
-
-def _query_response(parsed: Query, entities: list[dict]) -> dict:
-    if parsed.count:
-        return {"totalCount": len(filter_entities(parsed, entities))}
-    rows = run_query(parsed, entities)
-    if not rows:
-        return {}
-    return {parsed.entity: rows, "startPosition": parsed.start_position, "maxResults": len(rows)}
+        return fault_response(query_fault(error))
+    return json_response({"QueryResponse": answer, "time": intuit_time()})
 
 
 @bp.route("/<path:rest>", methods=ALL_METHODS)

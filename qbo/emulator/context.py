@@ -9,6 +9,7 @@ from .db import Database
 from .directory import Client
 from .keys import SigningKey
 from .settings import Settings, load_settings
+from .throttle import Throttle
 
 EXTENSION_KEY = "intuit_emulator"
 
@@ -20,6 +21,7 @@ class Emulator:
     base_url: str | None
     default_settings: Settings
     config_clients: tuple[Client, ...]
+    throttle: Throttle
 
     def settings(self) -> Settings:
         """The settings in force right now."""

@@ -13,7 +13,8 @@ from .directory import (
     Client, client_from_mapping, company_members, get_company, list_clients, list_companies,
     save_client,
 )
-from .faults import add_fault, clear_faults, list_faults, parse_fault
+from .company_preferences import load_preferences
+from .faults import FAULT_KINDS, FAULT_RESOURCES, add_fault, clear_faults, list_faults, parse_fault
 from .grant_admin import disconnect_realm, expire_access_tokens, expire_refresh_tokens, list_grants
 from .seed import USERS, reset
 from .settings import clear_settings, load_settings, parse_settings, save_settings
@@ -28,22 +29,22 @@ REALM_ACTIONS: dict[str, tuple[Callable, str]] = {
 }
 
 
-def _from_form() -> bool:
+def from_form() -> bool:
     return request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
-def _payload() -> dict:
-    if _from_form():
+def control_payload() -> dict:
+    if from_form():
         return request.form.to_dict()
     body = request.get_json(silent=True)
     return body if isinstance(body, dict) else {}
 
 
-def _done(body: dict, message: str, status: int = 200) -> ResponseReturnValue:
+def control_done(body: dict, message: str, status: int = 200) -> ResponseReturnValue:
     """JSON for API callers; a flash and a redirect back for the control page's forms."""
-    if _from_form():
+    if from_form():
         flash(message, "error" if status >= 400 else "notice")
-        return redirect(url_for(".index"), 303)
+        return redirect(url_for("emulator_control.index"), 303)
     return jsonify(body), status
 
 
@@ -58,8 +59,12 @@ def index() -> str:
             "faults": list_faults(conn), "calls": list_calls(conn, limit=50),
             "clients": list_clients(conn),
             "settings": load_settings(conn, emulator.default_settings),
+            "preferences": {company.realm_id: load_preferences(conn, company.realm_id)
+                            for company in list_companies(conn)},
         }
-    return render_template("emulator/control.html", users=USERS, **page)
+    return render_template("emulator/control.html", users=USERS, fault_kinds=FAULT_KINDS,
+                           fault_resources=FAULT_RESOURCES, throttle=emulator.throttle.settings,
+                           **page)
 
 
 def _displayable(grant: dict) -> dict:
@@ -71,14 +76,16 @@ def _displayable(grant: dict) -> dict:
 def realm_action(realm_id: str, action: str) -> ResponseReturnValue:
     """Expire tokens of a realm, or disconnect the app from it."""
     if action not in REALM_ACTIONS:
-        return _done({"error": f"unknown action {action}"}, f"Unknown action {action}", 404)
+        return control_done({"error": f"unknown action {action}"}, f"Unknown action {action}",
+                            404)
     operation, outcome = REALM_ACTIONS[action]
     with current_emulator().db.transaction() as conn:
         if get_company(conn, realm_id) is None:
-            return _done({"error": f"unknown realm {realm_id}"}, f"Unknown realm {realm_id}", 404)
+            return control_done({"error": f"unknown realm {realm_id}"},
+                                f"Unknown realm {realm_id}", 404)
         affected = operation(conn, realm_id, now())
-    return _done({"realm_id": realm_id, "action": action, "affected": affected},
-                 f"{realm_id}: {affected} {outcome}")
+    return control_done({"realm_id": realm_id, "action": action, "affected": affected},
+                        f"{realm_id}: {affected} {outcome}")
 
 
 @bp.get("/api/faults")
@@ -92,13 +99,13 @@ def faults() -> ResponseReturnValue:
 def plan_fault() -> ResponseReturnValue:
     """Make the next N matching calls fail in the given way."""
     try:
-        fault = parse_fault(_payload())
+        fault = parse_fault(control_payload())
     except ValueError as error:
-        return _done({"error": str(error)}, str(error), 400)
+        return control_done({"error": str(error)}, str(error), 400)
     with current_emulator().db.transaction() as conn:
         planned = add_fault(conn, fault)
-    return _done(planned.as_json(), f"Planned {planned.kind} for the next {planned.remaining}"
-                 f" {planned.endpoint} call(s)", 201)
+    return control_done(planned.as_json(), f"Planned {planned.kind} for the next"
+                        f" {planned.remaining} {planned.endpoint} call(s)", 201)
 
 
 @bp.delete("/api/faults")
@@ -107,7 +114,7 @@ def remove_faults() -> ResponseReturnValue:
     """Drop the fault plan."""
     with current_emulator().db.transaction() as conn:
         cleared = clear_faults(conn)
-    return _done({"cleared": cleared}, f"Cleared {cleared} fault(s)")
+    return control_done({"cleared": cleared}, f"Cleared {cleared} fault(s)")
 
 
 @bp.get("/api/calls")
@@ -123,7 +130,7 @@ def remove_calls() -> ResponseReturnValue:
     """Empty the call log."""
     with current_emulator().db.transaction() as conn:
         cleared = clear_calls(conn)
-    return _done({"cleared": cleared}, f"Cleared {cleared} call(s)")
+    return control_done({"cleared": cleared}, f"Cleared {cleared} call(s)")
 
 
 @bp.get("/api/clients")
@@ -141,17 +148,17 @@ def _client_json(client: Client) -> dict:
 @bp.post("/api/clients")
 def register_client() -> ResponseReturnValue:
     """Register or replace an app registration."""
-    data = _payload()
-    if _from_form():
+    data = control_payload()
+    if from_form():
         data["redirect_uris"] = data.get("redirect_uris", "").split()
     if not data.get("client_id") or not data.get("client_secret") or not isinstance(
             data.get("redirect_uris"), list):
         message = "client_id, client_secret and a list of redirect_uris are required"
-        return _done({"error": message}, message, 400)
+        return control_done({"error": message}, message, 400)
     client = client_from_mapping(data)
     with current_emulator().db.transaction() as conn:
         save_client(conn, client)
-    return _done(_client_json(client), f"Registered client {client.client_id}")
+    return control_done(_client_json(client), f"Registered client {client.client_id}")
 
 
 @bp.get("/api/grants")
@@ -163,14 +170,15 @@ def grants() -> ResponseReturnValue:
 
 @bp.post("/api/reset")
 def reset_state() -> ResponseReturnValue:
-    """Return to the seed state; configured clients are restored, registered ones kept."""
+    """Return to the seed state (throttle too); configured clients are restored, registered kept."""
     emulator = current_emulator()
     with emulator.db.transaction() as conn:
         reset(conn)
         clear_settings(conn)
         for client in emulator.config_clients:
             save_client(conn, client)
-    return _done({"reset": True}, "Emulator reset to seed data")
+    emulator.throttle.reset()
+    return control_done({"reset": True}, "Emulator reset to seed data")
 
 
 @bp.get("/api/settings")
@@ -182,15 +190,16 @@ def settings() -> ResponseReturnValue:
 @bp.post("/api/settings")
 def change_settings() -> ResponseReturnValue:
     """Change refresh-token rotation or added latency."""
-    data = _payload()
-    if _from_form():
+    data = control_payload()
+    if from_form():
         data["latency_ms"] = [data.pop("latency_min", 0) or 0, data.pop("latency_max", 0) or 0]
     emulator = current_emulator()
     try:
         updated = parse_settings(data, emulator.settings())
     except ValueError as error:
-        return _done({"error": str(error)}, str(error), 400)
+        return control_done({"error": str(error)}, str(error), 400)
     with emulator.db.transaction() as conn:
         save_settings(conn, updated)
     low, high = updated.latency_ms
-    return _done(updated.as_json(), f"Rotation {updated.rotation}, latency {low}-{high} ms")
+    return control_done(updated.as_json(),
+                        f"Rotation {updated.rotation}, latency {low}-{high} ms")

@@ -25,6 +25,13 @@ CREATE TABLE IF NOT EXISTS entities (
     realm_id TEXT NOT NULL REFERENCES companies(realm_id) ON DELETE CASCADE,
     entity TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (realm_id, entity, id));
+CREATE TABLE IF NOT EXISTS deleted_entities (
+    realm_id TEXT NOT NULL REFERENCES companies(realm_id) ON DELETE CASCADE,
+    entity TEXT NOT NULL, id TEXT NOT NULL, deleted_at REAL NOT NULL,
+    PRIMARY KEY (realm_id, entity, id));
+CREATE TABLE IF NOT EXISTS company_preferences (
+    realm_id TEXT PRIMARY KEY REFERENCES companies(realm_id) ON DELETE CASCADE,
+    closing_date TEXT, duplicate_doc_number_check INTEGER NOT NULL DEFAULT 1);
 CREATE TABLE IF NOT EXISTS grants (
     id INTEGER PRIMARY KEY, client_id TEXT NOT NULL,
     user_sub TEXT NOT NULL REFERENCES users(sub) ON DELETE CASCADE,
@@ -50,7 +57,8 @@ CREATE TABLE IF NOT EXISTS access_tokens (
 CREATE INDEX IF NOT EXISTS access_tokens_grant ON access_tokens(grant_id);
 CREATE TABLE IF NOT EXISTS faults (
     id INTEGER PRIMARY KEY, kind TEXT NOT NULL, endpoint TEXT NOT NULL,
-    remaining INTEGER NOT NULL, seconds REAL NOT NULL, retry_after INTEGER);
+    remaining INTEGER NOT NULL, seconds REAL NOT NULL, retry_after INTEGER,
+    resource TEXT, realm_id TEXT);
 CREATE TABLE IF NOT EXISTS id_token_tampers (
     id INTEGER PRIMARY KEY, mutation TEXT NOT NULL, remaining INTEGER NOT NULL, value TEXT);
 CREATE TABLE IF NOT EXISTS calls (
@@ -70,6 +78,7 @@ class Database:
         self._lock = threading.RLock()
         self._connection = _connect(path)
         self._connection.executescript(SCHEMA)
+        _add_missing_columns(self._connection)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -102,6 +111,17 @@ def _connect(path: str) -> sqlite3.Connection:
     if path != ":memory:":
         connection.execute("PRAGMA journal_mode = WAL")
     return connection
+
+
+# Columns added after a table first shipped (CREATE TABLE IF NOT EXISTS leaves old files as they are).
+_ADDED_COLUMNS = (("faults", "resource", "TEXT"), ("faults", "realm_id", "TEXT"))
+
+
+def _add_missing_columns(connection: sqlite3.Connection) -> None:
+    for table, column, kind in _ADDED_COLUMNS:
+        present = {row["name"] for row in connection.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            connection.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
 def get_meta(conn: sqlite3.Connection, key: str) -> str | None:

@@ -6,6 +6,8 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from .entities import get_entity, list_entities
+from .entity_faults import EntityFault, business_error, invalid_enumeration, required_missing
+from .references import inactive_as_invalid, resolve_ref
 
 NAME_LISTS = ("Customer", "Vendor", "Employee")
 USD = {"value": "USD", "name": "United States Dollar"}
@@ -27,14 +29,6 @@ _DUPLICATE_OWNERS = {"Customer": "customer, vendor or employee",
                      "Vendor": "customer, vendor or employee",
                      "Item": "product or service", "Account": "account", "Class": "class"}
 _PERSON_PARTS = ("Title", "GivenName", "MiddleName", "FamilyName", "Suffix")
-
-
-class EntityFault(Exception):
-    """A write QBO refuses: a ValidationFault with this code."""
-
-    def __init__(self, code: str, message: str, detail: str, element: str = "") -> None:
-        super().__init__(detail)
-        self.code, self.message, self.detail, self.element = code, message, detail, element
 
 
 @dataclass(frozen=True)
@@ -65,18 +59,6 @@ SPECS: dict[str, Spec] = {
 }
 WRITE_ONLY_ONCE = ("Balance", "BalanceWithJobs", "CurrentBalance", "CurrentBalanceWithSubAccounts",
                    "CurrencyRef")
-
-
-def required_missing(name: str) -> EntityFault:
-    """2020: a required field was not sent."""
-    return EntityFault("2020", "Required param missing, need to supply the required value for"
-                       " the API", f"Required parameter {name} is missing in the request", name)
-
-
-def business_error(detail: str, element: str = "") -> EntityFault:
-    """6000: a business rule refused the write."""
-    return EntityFault("6000", "A business validation error has occurred while processing your"
-                       " request", f"Business Validation Error: {detail}", element)
 
 
 def prepare(conn: sqlite3.Connection, realm_id: str, entity: str, record: dict,
@@ -111,24 +93,9 @@ def _check_name(entity: str, record: dict, spec: Spec) -> None:
 
 def _resolve_refs(conn: sqlite3.Connection, realm_id: str, record: dict, spec: Spec) -> None:
     for name, target in spec.refs.items():
-        ref = record.get(name)
-        if ref is None:
-            continue
-        value = str(ref.get("value") or "") if isinstance(ref, dict) else ""
-        found = get_entity(conn, realm_id, target, value) if value else None
-        if found is None or found.get("Active") is False:
-            state = "not found" if found is None else "inactive"
-            raise EntityFault("2500", "Invalid Reference Id",
-                              f"Invalid Reference Id : {target} element id {value} {state}"
-                              f" (something you're trying to use has been made inactive or"
-                              f" deleted).", name)
-        record[name] = {"value": value, "name": display_name(found)}
-
-
-def display_name(record: dict) -> str:
-    """What a reference to this record shows as its name."""
-    return str(record.get("FullyQualifiedName") or record.get("DisplayName")
-               or record.get("Name") or "")
+        if record.get(name) is not None:
+            record[name] = resolve_ref(conn, realm_id, target, record[name], name,
+                                       inactive_as_invalid)
 
 
 def _compute_customer(conn: sqlite3.Connection, realm_id: str, record: dict,
@@ -170,8 +137,7 @@ def _compute_item(conn: sqlite3.Connection, realm_id: str, record: dict,
                   own_id: str | None) -> None:
     item_type = record["Type"]
     if item_type not in ITEM_TYPES:
-        raise EntityFault("2170", "Invalid Enumeration",
-                          f"Invalid Enumeration : {item_type}", "Type")
+        raise invalid_enumeration(item_type, "Type")
     if item_type in ("Service", "NonInventory") and not (
             record.get("IncomeAccountRef") or record.get("ExpenseAccountRef")):
         raise required_missing("IncomeAccountRef")
@@ -187,8 +153,7 @@ def _compute_account(conn: sqlite3.Connection, realm_id: str, record: dict,
                      own_id: str | None) -> None:
     account_type = record["AccountType"]
     if account_type not in ACCOUNT_CLASSIFICATIONS:
-        raise EntityFault("2170", "Invalid Enumeration",
-                          f"Invalid Enumeration : {account_type}", "AccountType")
+        raise invalid_enumeration(account_type, "AccountType")
     record.setdefault("AccountSubType", DEFAULT_SUB_TYPES.get(account_type, ""))
     record.update(Classification=ACCOUNT_CLASSIFICATIONS[account_type],
                   FullyQualifiedName=record["Name"])

@@ -7,10 +7,18 @@ from typing import Mapping
 
 from flask import Response
 
-from .responses import oauth_error, qbo_fault, throttled
+from .resources import RESOURCES
+from .responses import oauth_error, qbo_fault
+from .throttle import throttled_response
 
-FAULT_KINDS = ("500", "503", "429", "timeout", "drop_after_commit")
+# Failing kinds answer instead of the endpoint; the others let it run (see wire.wire_endpoint):
+# slow sleeps first, *_after_commit answer late or not at all after the work is committed,
+# revoke_after lets `count` API calls through and then revokes the realm's grants.
+FAILING_KINDS = ("500", "503", "429", "429_xml", "timeout")
+PASSING_KINDS = ("slow", "drop_after_commit", "reset_after_commit", "revoke_after")
+FAULT_KINDS = FAILING_KINDS + PASSING_KINDS
 FAULT_ENDPOINTS = ("token", "revoke", "userinfo", "api", "any")
+FAULT_RESOURCES = (*RESOURCES, "batch", "query")
 DEFAULT_SECONDS = 5.0
 
 
@@ -22,12 +30,20 @@ class Fault:
     remaining: int
     seconds: float
     retry_after: int | None
+    resource: str | None = None
+    realm_id: str | None = None
+
+    @property
+    def fails(self) -> bool:
+        """Whether the fault answers instead of the endpoint."""
+        return self.kind in FAILING_KINDS
 
     def as_json(self) -> dict:
         """The fault as a JSON-ready dict."""
         return {"id": self.id, "kind": self.kind, "endpoint": self.endpoint,
                 "count": self.remaining, "seconds": self.seconds,
-                "retry_after": self.retry_after}
+                "retry_after": self.retry_after, "resource": self.resource,
+                "realm_id": self.realm_id}
 
 
 def _number(data: Mapping, key: str, default: float | None, cast: type) -> float | None:
@@ -52,30 +68,42 @@ def parse_fault(data: Mapping) -> Fault:
     retry_after = _number(data, "retry_after", None, int)
     if count < 1 or not 0 <= seconds <= 600:
         raise ValueError("count must be >= 1 and seconds between 0 and 600")
-    return Fault(0, kind, endpoint, count, seconds, retry_after)
+    resource = str(data.get("resource") or "").lower() or None
+    realm_id = str(data.get("realm_id") or "") or None
+    if resource is not None and resource not in FAULT_RESOURCES:
+        raise ValueError(f"resource must be one of {', '.join(FAULT_RESOURCES)}")
+    if resource or realm_id or kind == "revoke_after":
+        if endpoint not in ("api", "any"):
+            raise ValueError("resource, realm_id and revoke_after apply to the api endpoint only")
+        endpoint = "api"
+    return Fault(0, kind, endpoint, count, seconds, retry_after, resource, realm_id)
 
 
 def _fault_from_row(row: sqlite3.Row) -> Fault:
     return Fault(row["id"], row["kind"], row["endpoint"], row["remaining"], row["seconds"],
-                 row["retry_after"])
+                 row["retry_after"], row["resource"], row["realm_id"])
 
 
 def add_fault(conn: sqlite3.Connection, fault: Fault) -> Fault:
     """Append a fault to the plan."""
     cursor = conn.execute(
-        "INSERT INTO faults (kind, endpoint, remaining, seconds, retry_after)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (fault.kind, fault.endpoint, fault.remaining, fault.seconds, fault.retry_after),
+        "INSERT INTO faults (kind, endpoint, remaining, seconds, retry_after, resource, realm_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (fault.kind, fault.endpoint, fault.remaining, fault.seconds, fault.retry_after,
+         fault.resource, fault.realm_id),
     )
     return _fault_from_row(conn.execute("SELECT * FROM faults WHERE id = ?",
                                         (cursor.lastrowid,)).fetchone())
 
 
-def take_fault(conn: sqlite3.Connection, endpoint: str) -> Fault | None:
-    """Consume one use of the oldest fault matching this endpoint, if any."""
+def take_fault(conn: sqlite3.Connection, endpoint: str, resource: str | None = None,
+               realm_id: str | None = None) -> Fault | None:
+    """Consume one use of the oldest fault matching this call, if any."""
     row = conn.execute(
-        "SELECT * FROM faults WHERE endpoint IN (?, 'any') AND remaining > 0 ORDER BY id LIMIT 1",
-        (endpoint,),
+        "SELECT * FROM faults WHERE endpoint IN (?, 'any') AND remaining > 0"
+        " AND (resource IS NULL OR resource = ?) AND (realm_id IS NULL OR realm_id = ?)"
+        " ORDER BY id LIMIT 1",
+        (endpoint, resource, realm_id),
     ).fetchone()
     if row is None:
         return None
@@ -98,8 +126,8 @@ def clear_faults(conn: sqlite3.Connection) -> int:
 
 def failure_response(fault: Fault, endpoint: str) -> Response:
     """The response a failing fault answers with (timeouts answer after their sleep)."""
-    if fault.kind == "429":
-        response = throttled()
+    if fault.kind in ("429", "429_xml"):
+        response = throttled_response("xml" if fault.kind == "429_xml" else "json")
     elif fault.kind == "timeout":
         response = Response("<html><body><h1>504 Gateway Time-out</h1></body></html>",
                             504, content_type="text/html")

@@ -9,11 +9,23 @@ from .query import Condition, Query
 
 
 def field_value(entity: dict, path: str) -> object:
-    """A possibly dotted field (e.g. MetaData.LastUpdatedTime) of an entity."""
+    """A possibly dotted field (e.g. MetaData.LastUpdatedTime) of an entity.
+
+    A reference such as VendorRef compares by the Id it names, as in `VendorRef = '56'`.
+    """
     value: object = entity
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None
+    if isinstance(value, dict) and "value" in value:
+        return value["value"]
     return value
+
+
+def _as_float(value: object) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _comparable(actual: object, wanted: object) -> tuple[object, object] | None:
@@ -21,11 +33,11 @@ def _comparable(actual: object, wanted: object) -> tuple[object, object] | None:
         return None
     if isinstance(wanted, bool) or isinstance(actual, bool):
         return (str(actual).lower(), str(wanted).lower())
-    if isinstance(wanted, float):
-        try:
-            return float(actual), wanted
-        except (TypeError, ValueError):
-            return None
+    if isinstance(wanted, float) or (isinstance(actual, (int, float))
+                                     and _as_float(wanted) is not None):
+        # Amounts compare as numbers even when quoted: TotalAmt > '300.00'.
+        left = _as_float(actual)
+        return None if left is None else (left, _as_float(wanted))
     return str(actual), str(wanted)
 
 

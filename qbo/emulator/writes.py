@@ -1,82 +1,89 @@
-"""Create and update (full or sparse) of QBO list entities, with SyncToken checks."""
+"""Writes of QBO entities: create, update (full or sparse), delete and void, by operation."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
-from flask import Response
-
-from .clock import intuit_date_time, intuit_time
-from .entities import get_entity, next_entity_id, save_entity
-from .entity_rules import (
-    WRITE_ONLY_ONCE, EntityFault, child_customers, display_name, prepare, required_missing,
+from .company_preferences import load_preferences
+from .entities import note_created, save_entity
+from .entity_faults import EntityFault, fault_response, not_found, unsupported_operation
+from .entity_rules import WRITE_ONLY_ONCE, child_customers, prepare
+from .references import display_name
+from .resources import TRANSACTION_ENTITIES, VOIDABLE_ENTITIES, WRITABLE
+from .transaction_writes import delete_transaction, void_invoice
+from .transactions import TxnRules, check_open_period, prepare_transaction
+from .write_support import (
+    SERVER_FIELDS, current_version, first_version, next_version, require_object, writable_fields,
 )
-from .responses import json_response
 
-WRITABLE: dict[str, str] = {"vendor": "Vendor", "customer": "Customer", "item": "Item",
-                            "account": "Account", "class": "Class"}
-_SERVER_FIELDS = ("Id", "SyncToken", "sparse", "domain", "MetaData", "time")
+__all__ = ["WRITABLE", "EntityFault", "WriteOptions", "fault_response", "not_found", "perform",
+           "write_entity"]
 
 
-def fault_response(fault: EntityFault) -> Response:
-    """The 400 ValidationFault body for a refused write."""
-    error = {"Message": fault.message, "Detail": fault.detail, "code": fault.code,
-             "element": fault.element}
-    return json_response({"Fault": {"Error": [error], "type": "ValidationFault"},
-                          "time": intuit_time()}, 400)
+@dataclass(frozen=True)
+class WriteOptions:
+    at: float
+    allow_duplicate_doc_number: bool = False
 
 
-def not_found(entity: str, entity_id: str) -> EntityFault:
-    """610: the object named by Id does not exist."""
-    return EntityFault("610", "Object Not Found",
-                       "Object Not Found : Something you're trying to use has been made inactive"
-                       f" or deleted. {entity} Id={entity_id}")
+def perform(conn: sqlite3.Connection, realm_id: str, entity: str, operation: str | None,
+            body: object, options: WriteOptions) -> dict:
+    """Run one write (operation None: the body's Id decides create or update); the saved entity."""
+    if operation == "delete":
+        if entity not in TRANSACTION_ENTITIES:
+            raise unsupported_operation("Delete", entity)
+        return delete_transaction(conn, realm_id, entity, require_object(body, entity), options.at)
+    if operation == "void":
+        if entity not in VOIDABLE_ENTITIES:
+            raise unsupported_operation("Void", entity)
+        return void_invoice(conn, realm_id, require_object(body, entity), options.at)
+    if operation == "update":  # an update must name its object (2020 from current_version)
+        return _update(conn, realm_id, entity, require_object(body, entity), options)
+    if operation == "create":
+        body = {k: v for k, v in require_object(body, entity).items() if k != "Id"}
+    return write_entity(conn, realm_id, entity, body, options.at,
+                        allow_duplicate_doc_number=options.allow_duplicate_doc_number)
 
 
 def write_entity(conn: sqlite3.Connection, realm_id: str, entity: str, body: object,
-                 at: float) -> dict:
+                 at: float, *, allow_duplicate_doc_number: bool = False) -> dict:
     """Create (no Id) or update (with Id) one entity; EntityFault if QBO would refuse."""
-    if not isinstance(body, dict):
-        raise EntityFault("2010", "Request has invalid or unsupported property",
-                          f"Property Name:{entity} specified is unsupported or invalid")
+    body = require_object(body, entity)
+    options = WriteOptions(at, allow_duplicate_doc_number)
     if body.get("Id") not in (None, ""):
-        return _update(conn, realm_id, entity, body, at)
-    return _create(conn, realm_id, entity, body, at)
+        return _update(conn, realm_id, entity, body, options)
+    return _create(conn, realm_id, entity, body, options)
 
 
-def _writable_fields(body: dict) -> dict:
-    return {key: value for key, value in body.items()
-            if key not in _SERVER_FIELDS and value not in (None, "")}
+def _prepare(conn: sqlite3.Connection, realm_id: str, entity: str, record: dict,
+             own: dict | None, options: WriteOptions) -> dict:
+    if entity in TRANSACTION_ENTITIES:
+        rules = TxnRules(options.at, load_preferences(conn, realm_id),
+                         options.allow_duplicate_doc_number)
+        return prepare_transaction(conn, realm_id, entity, record, own, rules)
+    return prepare(conn, realm_id, entity, record, own["Id"] if own else None)
 
 
-def _create(conn: sqlite3.Connection, realm_id: str, entity: str, body: dict, at: float) -> dict:
-    record = prepare(conn, realm_id, entity, _writable_fields(body), None)
-    stamp = intuit_date_time(at)
-    record.update(Id=next_entity_id(conn, realm_id), SyncToken="0", domain="QBO", sparse=False,
-                  MetaData={"CreateTime": stamp, "LastUpdatedTime": stamp})
+def _create(conn: sqlite3.Connection, realm_id: str, entity: str, body: dict,
+            options: WriteOptions) -> dict:
+    record = _prepare(conn, realm_id, entity, writable_fields(body), None, options)
+    record.update(first_version(conn, realm_id, options.at))
     save_entity(conn, realm_id, entity, record)
+    note_created(realm_id, entity, record["Id"])
     return record
 
 
-def _update(conn: sqlite3.Connection, realm_id: str, entity: str, body: dict, at: float) -> dict:
-    entity_id = str(body["Id"])
-    existing = get_entity(conn, realm_id, entity, entity_id)
-    if existing is None:
-        raise not_found(entity, entity_id)
-    if body.get("SyncToken") in (None, ""):
-        raise required_missing("SyncToken")
-    if str(body["SyncToken"]) != existing["SyncToken"]:
-        raise EntityFault("5010", "Stale Object Error",
-                          "Stale Object Error : You and another user were working on the same"
-                          " thing at the same time. The other user finished before you did, so"
-                          " your work was not saved.", "SyncToken")
+def _update(conn: sqlite3.Connection, realm_id: str, entity: str, body: dict,
+            options: WriteOptions) -> dict:
+    existing = current_version(conn, realm_id, entity, body)
+    if entity in TRANSACTION_ENTITIES:
+        check_open_period(existing["TxnDate"], load_preferences(conn, realm_id))
     if body.get("sparse") is True:
-        base = {k: v for k, v in existing.items() if k not in _SERVER_FIELDS}
+        base = {k: v for k, v in existing.items() if k not in SERVER_FIELDS}
     else:  # a full update: whatever the body leaves out is cleared
         base = {k: existing[k] for k in WRITE_ONLY_ONCE if k in existing}
-    record = prepare(conn, realm_id, entity, {**base, **_writable_fields(body)}, entity_id)
-    record.update(Id=entity_id, SyncToken=str(int(existing["SyncToken"]) + 1), domain="QBO",
-                  sparse=False, MetaData={**existing["MetaData"],
-                                          "LastUpdatedTime": intuit_date_time(at)})
+    record = _prepare(conn, realm_id, entity, {**base, **writable_fields(body)}, existing, options)
+    record.update(next_version(existing, options.at))
     save_entity(conn, realm_id, entity, record)
     if entity == "Customer":
         _refresh_sub_customers(conn, realm_id, record)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 
 import requests
 
-from qbo.intuit.errors import AccessRejected, IntuitUnavailable
+from qbo.intuit.errors import AccessRejected, IntuitUnavailable, OutcomeUnknown
 from qbo.intuit.faults import QboDuplicateName, QboFault, fault_from
 from qbo.intuit.oauth import MINOR_VERSION
 
@@ -79,10 +79,28 @@ class QboClient:
         params = {"requestid": request_id or str(uuid.uuid4())}
         return self._call("POST", entity, f"/{entity.lower()}", params=params, json=body)[entity]
 
-    def update(self, entity: str, entity_id: str, sync_token: str, changes: dict) -> dict:
+    def update(self, entity: str, entity_id: str, sync_token: str, changes: dict,
+               request_id: str | None = None) -> dict:
         """A sparse update: only the given fields change (a stale SyncToken raises QboFault 5010)."""
         body = {**changes, "Id": entity_id, "SyncToken": sync_token, "sparse": True}
-        return self._call("POST", entity, f"/{entity.lower()}", json=body)[entity]
+        params = {"requestid": request_id} if request_id else None
+        return self._call("POST", entity, f"/{entity.lower()}", params=params, json=body)[entity]
+
+    def delete(self, entity: str, entity_id: str, sync_token: str) -> dict:
+        """Delete a transaction (Bill, Invoice); QuickBooks answers with its Id and status "Deleted"."""
+        body = {"Id": entity_id, "SyncToken": sync_token}
+        return self._call("POST", entity, f"/{entity.lower()}", params={"operation": "delete"}, json=body)[entity]
+
+    def void(self, entity: str, entity_id: str, sync_token: str) -> dict:
+        """Void an invoice: it stays in QuickBooks with a zero amount."""
+        body = {"Id": entity_id, "SyncToken": sync_token}
+        return self._call("POST", entity, f"/{entity.lower()}", params={"operation": "void"}, json=body)[entity]
+
+    def batch(self, items: list[dict], request_id: str) -> list[dict]:
+        """One Batch request (at most 30 items, each with its bId); the answers in bId order as QuickBooks sent them."""
+        body = {"BatchItemRequest": items}
+        answer = self._call("POST", "Batch", "/batch", params={"requestid": request_id}, json=body)
+        return list(answer.get("BatchItemResponse") or [])
 
     def find_by_name(self, entity: str, name: str, include_inactive: bool = False) -> dict | None:
         """The record with exactly this name (DisplayName for people, Name otherwise), or None."""
@@ -152,13 +170,25 @@ class QboClient:
                 headers={"Authorization": f"Bearer {token}", "Accept": "application/json",
                          **(headers or {})},
                 timeout=self.timeout, **kwargs)
+        except requests.ConnectTimeout as exc:
+            raise IntuitUnavailable("QuickBooks could not be reached.") from exc
         except requests.Timeout as exc:
-            raise IntuitUnavailable("QuickBooks did not answer in time.") from exc
+            raise OutcomeUnknown("QuickBooks did not answer in time.") from exc
+        except requests.ConnectionError as exc:
+            if _never_sent(exc):
+                raise IntuitUnavailable("QuickBooks could not be reached.") from exc
+            raise OutcomeUnknown("The connection to QuickBooks broke before it answered.") from exc
         except requests.RequestException as exc:
             raise IntuitUnavailable("QuickBooks could not be reached.") from exc
         log.info("QBO %s %s: HTTP %s intuit_tid=%s", method, entity, response.status_code,
                  response.headers.get("intuit_tid"))
         return response
+
+
+def _never_sent(exc: requests.ConnectionError) -> bool:
+    """Refused or unresolvable: the request never left, so sending it again cannot duplicate anything."""
+    text = repr(exc)
+    return "Connection refused" in text or "NewConnectionError" in text or "Name or service" in text
 
 
 def _select(projection: str, entity: str, where: str = "", order_by: str = "") -> str:

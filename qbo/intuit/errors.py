@@ -20,3 +20,7 @@ class IntuitUnavailable(IntuitError):
 
 class ConnectionUnusable(IntuitError):
     """There is no usable connection to call Intuit with (disconnected or expired)."""
+
+
+class OutcomeUnknown(IntuitUnavailable):
+    """The request may have reached QuickBooks but no answer came back (timeout, dropped connection)."""

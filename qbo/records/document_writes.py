@@ -60,3 +60,23 @@ def insert_invoice(db: Database, company_id: int, number: str, project_id: int, 
              ApprovalStatus(approval_status).value])
         _insert_lines(db, company_id, "invoice_lines", "invoice_id", cursor.lastrowid, lines)
     return cursor.lastrowid
+
+
+def replace_bill_lines(db: Database, company_id: int, bill_id: int, lines: Sequence[NewLine]) -> None:
+    """An edit in inBuild: the bill's lines are replaced (all or nothing)."""
+    with immediate(db):
+        owned = db.execute("SELECT COUNT(*) FROM bills WHERE company_id = ? AND id = ?", [company_id, bill_id])
+        if owned.fetchone()[0] != 1:
+            raise records.RecordError("no such bill")
+        db.execute("DELETE FROM bill_lines WHERE bill_id = ?", [bill_id])
+        _insert_lines(db, company_id, "bill_lines", "bill_id", bill_id, lines)
+
+
+def set_approval_status(db: Database, company_id: int, kind: str, document_id: int, status: str) -> None:
+    """Approve, withdraw or reject a bill or an invoice (kind "bill" or "invoice")."""
+    table = {"bill": "bills", "invoice": "invoices"}[kind]
+    with immediate(db):
+        cursor = db.execute(f"UPDATE {table} SET approval_status = ? WHERE company_id = ? AND id = ?",
+                            [ApprovalStatus(status).value, company_id, document_id])
+        if cursor.rowcount != 1:
+            raise records.RecordError(f"no such {kind}")

@@ -282,3 +282,55 @@ def m006_qbo_reference_records(db: Database) -> None:
             PRIMARY KEY (company_id, realm_id, entity)
         )
         """)
+
+
+@migrations()
+def m007_sync(db: Database) -> None:
+    """The sync of bills and invoices: one row per record and realm, the runs, and one lease per company."""
+    _run_statements(db, """
+        CREATE TABLE sync_records (
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('bill', 'invoice')),
+            record_id INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('sending', 'synced', 'waiting', 'failed', 'withdrawn',
+                                                   'deleted')),
+            version TEXT NOT NULL,
+            synced_version TEXT,
+            request_id TEXT NOT NULL,
+            qbo_id TEXT,
+            sync_token TEXT,
+            message TEXT NOT NULL DEFAULT '',
+            fix_kind TEXT,
+            fix_inbuild_id INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            synced_at TEXT,
+            PRIMARY KEY (company_id, realm_id, kind, record_id),
+            CHECK (status != 'synced' OR qbo_id IS NOT NULL)
+        );
+        CREATE INDEX sync_records_status ON sync_records(company_id, realm_id, status);
+        CREATE TABLE sync_runs (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            trigger TEXT NOT NULL CHECK (trigger IN ('scheduled', 'manual', 'retry')),
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            outcome TEXT CHECK (outcome IN ('finished', 'stopped', 'failed')),
+            stop_reason TEXT NOT NULL DEFAULT '',
+            planned INTEGER NOT NULL DEFAULT 0,
+            done INTEGER NOT NULL DEFAULT 0,
+            created INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0,
+            waiting INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX sync_runs_company ON sync_runs(company_id, id);
+        CREATE TABLE sync_leases (
+            company_id INTEGER PRIMARY KEY REFERENCES companies(id) ON DELETE CASCADE,
+            owner TEXT NOT NULL,
+            run_id INTEGER,
+            expires_at REAL NOT NULL
+        )
+        """)

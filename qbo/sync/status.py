@@ -1,0 +1,49 @@
+"""What the pages show of the sync: the current or last run, counts by status, the issues and the history."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from qbo.connection.store import get_connection
+from qbo.mapping.store import COST_CODE, COST_TYPE, PROJECT_CLASS, PROJECT_CUSTOMER, PROJECT_JOB, VENDOR
+from qbo.sync.store import SyncRun, count_by_status, count_runs, lease_holder, recent_runs, sync_issues
+
+HISTORY_PAGE = 10
+ISSUES_PAGE = 25
+# The wizard step whose row fixes what a waiting record waits for.
+FIX_STEPS = {VENDOR: "vendors", PROJECT_CUSTOMER: "projects", PROJECT_JOB: "projects", PROJECT_CLASS: "projects",
+             COST_CODE: "lines", COST_TYPE: "lines", "income_item": "accounts"}
+
+
+@dataclass(frozen=True)
+class SyncOverview:
+    realm_id: str | None
+    current: SyncRun | None  # the run in progress, if any
+    last: SyncRun | None  # the newest finished run
+    counts: dict[str, int]
+
+    @property
+    def running(self) -> bool:
+        return self.current is not None
+
+
+def sync_overview(db: Database, company_id: int) -> SyncOverview:
+    connection = get_connection(db, company_id)
+    realm_id = connection.realm_id if connection else None
+    runs = recent_runs(db, company_id, limit=2)
+    current = runs[0] if runs and runs[0].running and lease_holder(db, company_id, time.time()) else None
+    last = next((run for run in runs if not run.running), None)
+    counts = count_by_status(db, company_id, realm_id) if realm_id else {}
+    return SyncOverview(realm_id, current, last, counts)
+
+
+def history_page(db: Database, company_id: int, page: int) -> tuple[list[SyncRun], int]:
+    """One page of runs, newest first, and the number of pages."""
+    pages = max(1, -(-count_runs(db, company_id) // HISTORY_PAGE))
+    return recent_runs(db, company_id, (page - 1) * HISTORY_PAGE, HISTORY_PAGE), pages
+
+
+def issues_page(db: Database, company_id: int, realm_id: str, page: int):
+    return sync_issues(db, company_id, realm_id, (page - 1) * ISSUES_PAGE, ISSUES_PAGE)
