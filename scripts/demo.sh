@@ -12,11 +12,15 @@ export FLASK_APP=app
 EMULATOR_PID=$!
 .venv/bin/gunicorn --bind 127.0.0.1:5000 --workers 2 --threads 4 --access-logfile - "app:create_app()" &
 APP_PID=$!
-trap 'kill $EMULATOR_PID $APP_PID 2>/dev/null || true' EXIT INT TERM
+# The job consumer: sync runs (Sync now, Retry) and the scheduled run every SYNC_INTERVAL_MINUTES.
+.venv/bin/huey_consumer app.huey --workers 2 --worker-type thread &
+JOBS_PID=$!
+trap 'kill $EMULATOR_PID $APP_PID $JOBS_PID 2>/dev/null || true' EXIT INT TERM
 
 cat <<'TEXT'
 
-inBuild is running at http://127.0.0.1:5000  (Intuit emulator at http://127.0.0.1:5001, control page /_emulator/)
+inBuild is running at http://127.0.0.1:5000  (Intuit emulator at http://127.0.0.1:5001, control page /_emulator/;
+the job consumer syncs bills and invoices every 15 minutes and on Sync now)
 Intuit sign-in (emulator), password intuit-demo for all:
   alex.morgan@example.com  Keystone Builders LLC, Harbor Point Construction
   sam.lee@example.com      Harbor Point Construction, Summit Ridge Contractors

@@ -1,7 +1,6 @@
 """The sync on the QuickBooks Online Settings page, through Flask's test client (jobs run inline)."""
 from __future__ import annotations
 
-import pytest
 
 from qbo.connection import audit
 from qbo.connection.realm_settings import set_sync_enabled
