@@ -75,3 +75,17 @@ def test_a_run_in_progress_shows_a_progress_bar_that_ends_by_itself(page: Page, 
         release_lease(get_db(), company_id, "another-worker")
     expect(page.locator("#sync-status .sync-result")).to_contain_text("40 created", timeout=5_000)
     expect(page.locator("#sync-history .sync-run")).to_have_count(1)
+
+
+def test_the_card_says_a_sync_is_in_progress_and_warns_beside_disconnect(page: Page, live_app):
+    company_id = connected_and_mapped(page, live_app)
+    with live_app.flask_app.app_context():
+        db = get_db()
+        assert take_lease(db, company_id, "another-worker", time.time(), 60)
+        add_to_run(db, start_run(db, company_id, REALM_1, "scheduled", NOW), planned=10, done=5)
+    page.goto(live_app.url + "/settings/integrations")
+    card = page.locator("#qbo-card")
+    expect(card.get_by_test_id("card-sync-in-progress")).to_contain_text("Sync in progress: 5 of 10 records sent")
+    expect(card.locator("#disconnect-sync-warning")).to_contain_text("Disconnecting now stops it")
+    card.get_by_role("button", name="Disconnect").click()
+    expect(page.locator("#qbo-card")).to_have_attribute("data-state", "not_connected")

@@ -87,9 +87,12 @@ class Consumer:
         return f"--- {self.name} (pid {self.pid}, exit {self.process.poll()}) log:\n{self.log()}"
 
     def executed(self) -> list[str]:
-        """Ids of the tasks this consumer ran to the end (huey logs '<task>: <id> executed in <s>s')."""
-        return [line.split(" executed in ")[0].rsplit(": ", 1)[-1]
-                for line in self.log().splitlines() if " executed in " in line]
+        """Ids of the tasks this consumer ran to the end (huey logs '<task>: <id> executed in <s>s').
+
+        Each line shows up twice: huey's handler, and the root handler create_app() sets up outside testing."""
+        ids = [line.split(" executed in ")[0].rsplit(": ", 1)[-1]
+               for line in self.log().splitlines() if " executed in " in line]
+        return list(dict.fromkeys(ids))
 
     def failed(self) -> list[str]:
         return [line for line in self.log().splitlines() if "Unhandled exception in task" in line]
