@@ -25,6 +25,7 @@ ACCESS_DENIED = "access_denied"
 SYNC_PAUSED = "sync_paused"
 SYNC_RESUMED = "sync_resumed"
 SYNC_REQUESTED = "sync_requested"
+SYNC_RECORD_REMOVED = "sync_record_removed"
 
 
 @dataclass(frozen=True)

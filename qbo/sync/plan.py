@@ -64,7 +64,7 @@ def plan_run(db: Database, company_id: int, realm_id: str, settings: RealmSettin
         key = (kind, record.id)
         if key in elsewhere or (only is not None and key not in only):
             continue
-        _place(plan, kind, record, body, states.get(key))
+        _place(plan, kind, record, body, states.get(key), forced=only is not None)
     _find_withdrawn(db, company_id, states, plan)
     return plan
 
@@ -81,13 +81,14 @@ def _candidates(db: Database, company_id: int, settings: RealmSettings, lookup):
                 yield INVOICE, invoice, invoice_body(invoice, settings, lookup)
 
 
-def _place(plan: Plan, kind: str, record, body: dict | Waiting, state: SyncRecord | None) -> None:
+def _place(plan: Plan, kind: str, record, body: dict | Waiting, state: SyncRecord | None, forced: bool) -> None:
+    """Into the plan: a resync the admin asked for (forced) is sent even when QuickBooks already has this version."""
     if isinstance(body, Waiting):
         if state is None or state.qbo_id is None:
             plan.waiting.append(((kind, record.id), body, ""))
         return
     version = body_version(body)
-    if state is not None and state.status == SYNCED and state.synced_version == version:
+    if state is not None and state.status == SYNCED and state.synced_version == version and not forced:
         return
     if state is not None and state.status in (WITHDRAWN, DELETED):
         return  # the admin decides what happens to a withdrawn or deleted record

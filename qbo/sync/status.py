@@ -8,7 +8,9 @@ from sqlite_utils import Database
 
 from qbo.connection.store import get_connection
 from qbo.mapping.store import COST_CODE, COST_TYPE, PROJECT_CLASS, PROJECT_CUSTOMER, PROJECT_JOB, VENDOR
-from qbo.sync.store import SyncRun, count_by_status, count_runs, lease_holder, recent_runs, sync_issues
+from qbo.sync.store import (
+    SyncRecord, SyncRun, count_by_status, count_runs, lease_holder, recent_runs, sync_issues, sync_records,
+)
 
 HISTORY_PAGE = 10
 ISSUES_PAGE = 25
@@ -47,3 +49,16 @@ def history_page(db: Database, company_id: int, page: int) -> tuple[list[SyncRun
 
 def issues_page(db: Database, company_id: int, realm_id: str, page: int):
     return sync_issues(db, company_id, realm_id, (page - 1) * ISSUES_PAGE, ISSUES_PAGE)
+
+
+STATUS_LABELS = {"sending": "Sending", "synced": "Synced", "waiting": "Waiting", "failed": "Failed",
+                 "withdrawn": "Withdrawn", "deleted": "Removed from QuickBooks"}
+
+
+def record_states(db: Database, company_id: int, kind: str) -> dict[int, SyncRecord]:
+    """record id -> its sync state in the connected QuickBooks company (none when not connected)."""
+    connection = get_connection(db, company_id)
+    if connection is None or not connection.realm_id or not connection.is_active:
+        return {}
+    return {record_id: state for (_, record_id), state in
+            sync_records(db, company_id, connection.realm_id, kind=kind).items()}

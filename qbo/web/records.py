@@ -10,8 +10,10 @@ from qbo.records import catalog as records
 from qbo.records import documents
 from qbo.records.documents import ApprovalStatus
 from qbo.storage.db import get_db
+from qbo.sync.bodies import BILL, INVOICE
+from qbo.sync.status import STATUS_LABELS, record_states
 from qbo.web import htmx
-from qbo.web.access import member_required
+from qbo.web.access import current_membership, member_required
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
@@ -57,6 +59,7 @@ INVOICES = Listing("records.invoices", "Invoices", "records/_invoices_table.html
                    documents.list_invoices(db, company_id, offset, limit, status, search),
                    lambda db, company_id, search, status: documents.count_invoices(db, company_id, status, search), True)
 LISTINGS = (PROJECTS, VENDORS, COST_CODES, COST_TYPES, BILLS, INVOICES)
+SYNCED_KINDS = {BILLS.endpoint: BILL, INVOICES.endpoint: INVOICE}
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,16 @@ def listing_context(listing: Listing, company_id: int) -> dict:
     total = listing.count(db, company_id, search, status)
     page = Page.of(request.args.get("page"), total)
     rows = listing.rows(db, company_id, search, status, page.offset, PAGE_SIZE)
+    kind = SYNCED_KINDS.get(listing.endpoint)
     return {"listing": listing, "rows": rows, "total": total, "page": page, "search": search, "status": status,
-            "statuses": tuple(ApprovalStatus), "section": listing.endpoint}
+            "statuses": tuple(ApprovalStatus), "section": listing.endpoint,
+            "qbo_states": record_states(db, company_id, kind) if kind else {}, "kind": kind, "can_sync": _can_sync()}
+
+
+def _can_sync() -> bool:
+    """Resync and Remove buttons are for Company Admins of a company with accounting integrations on."""
+    membership = current_membership()
+    return membership is not None and membership.is_admin and membership.company.accounting_integrations
 
 
 def render_listing(listing: Listing, company_id: int):
@@ -94,6 +105,11 @@ def render_listing(listing: Listing, company_id: int):
     template = "records/_results.html" if htmx.is_fragment_request() else "records/list.html"
     response = current_app.make_response(render_template(template, **listing_context(listing, company_id)))
     return htmx.vary_on_htmx(response)
+
+
+@bp.app_template_global("qbo_status_label")
+def qbo_status_label(state) -> str:
+    return STATUS_LABELS.get(state.status, state.status) if state else "Not yet"
 
 
 @bp.app_template_filter("cents")
@@ -151,7 +167,9 @@ def bills(membership):
 @member_required
 def show_bill(membership, bill_id: int):
     bill = documents.get_bill(get_db(), membership.company.id, bill_id) or abort(404)
-    return render_template("records/document.html", document=bill, noun="Bill", section=BILLS.endpoint)
+    return render_template("records/document.html", document=bill, noun="Bill", section=BILLS.endpoint,
+                           kind=BILL, qbo_state=record_states(get_db(), membership.company.id, BILL).get(bill.id),
+                           can_sync=_can_sync())
 
 
 @bp.get("/invoices")
@@ -164,4 +182,6 @@ def invoices(membership):
 @member_required
 def show_invoice(membership, invoice_id: int):
     invoice = documents.get_invoice(get_db(), membership.company.id, invoice_id) or abort(404)
-    return render_template("records/document.html", document=invoice, noun="Invoice", section=INVOICES.endpoint)
+    states = record_states(get_db(), membership.company.id, INVOICE)
+    return render_template("records/document.html", document=invoice, noun="Invoice", section=INVOICES.endpoint,
+                           kind=INVOICE, qbo_state=states.get(invoice.id), can_sync=_can_sync())

@@ -1,18 +1,22 @@
 """The sync on the QuickBooks Online Settings page: Sync now, progress, history, the Sync issues list and Retry."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from qbo.connection import audit
+from qbo.connection.access_tokens import qbo_client
+from qbo.intuit.errors import IntuitError
+from qbo.intuit.faults import QboFault
 from qbo.jobs.sync_tasks import sync_company
 from qbo.records import documents
 from qbo.storage.db import get_db
 from qbo.storage.timeutil import utcnow
 from qbo.sync.bodies import BILL, INVOICE
 from qbo.sync.engine import blocker
+from qbo.sync.messages import fault_message
+from qbo.sync.removal import NotRemovable, remove_from_quickbooks
 from qbo.sync.status import FIX_STEPS, history_page, issues_page, sync_overview
-from qbo.sync.store import get_sync_record
 from qbo.web import htmx
 from qbo.web.access import integrations_admin_required
 
@@ -86,23 +90,59 @@ def issues(membership):
                            fix_steps=FIX_STEPS, page=_page_number())
 
 
-@bp.post("/issues/<kind>/<int:record_id>/retry")
+@bp.post("/records/<kind>/<int:record_id>/retry")
 @integrations_admin_required
 def retry(membership, kind: str, record_id: int):
-    """Send one failed or waiting record again, in a run of its own."""
+    """Send one record again (Retry on an issue, Resync on a record), in a run of its own."""
     db, company_id = get_db(), membership.company.id
-    overview = sync_overview(db, company_id)
-    if kind not in (BILL, INVOICE) or overview.realm_id is None or \
-            get_sync_record(db, company_id, overview.realm_id, kind, record_id) is None:
-        abort(404)
+    _own_record_or_404(company_id, kind, record_id)
     reason = blocker(db, company_id)
     if reason is None:
         sync_company(company_id, "retry", [(kind, record_id)])
-    message = reason or "Retry queued: the record is sent again in a moment."
+    message = reason or "Sent again: see its QuickBooks status."
+    return _answer(message, "warning" if reason else "success")
+
+
+@bp.post("/records/<kind>/<int:record_id>/remove")
+@integrations_admin_required
+def remove(membership, kind: str, record_id: int):
+    """Delete a withdrawn bill from QuickBooks, or void a withdrawn invoice there."""
+    db, company_id = get_db(), membership.company.id
+    _own_record_or_404(company_id, kind, record_id)
+    realm_id = sync_overview(db, company_id).realm_id
+    if blocker(db, company_id) is not None or realm_id is None:
+        return _answer(blocker(db, company_id) or "QuickBooks Online is not connected.", "warning")
+    try:
+        message = remove_from_quickbooks(db, company_id, realm_id, kind, record_id, qbo_client(db, company_id),
+                                         utcnow())
+    except NotRemovable as exc:
+        return _answer(str(exc), "warning")
+    except QboFault as fault:
+        return _answer(fault_message(fault), "error")
+    except IntuitError as exc:
+        return _answer(f"{exc} Try again shortly.", "error")
+    audit.record(db, company_id, current_user.user_id, audit.SYNC_RECORD_REMOVED, utcnow(), realm_id=realm_id,
+                 detail=f"{kind} {record_id}")
+    return _answer(message, "success")
+
+
+def _own_record_or_404(company_id: int, kind: str, record_id: int) -> None:
+    getter = {BILL: documents.get_bill, INVOICE: documents.get_invoice}.get(kind)
+    if getter is None or getter(get_db(), company_id, record_id) is None:
+        abort(404)
+
+
+def _answer(message: str, level: str):
+    """The outcome in place of the button that asked (htmx), or back to the page with a flash."""
     if not htmx.is_fragment_request():
-        return redirect(url_for("qbo_settings.show"))
-    return htmx.trigger(make_response(render_template("qbo_settings/_sync_retry_done.html", message=message)),
-                        htmx.toast(message, "warning" if reason else "success"))
+        flash(message, level)
+        return redirect(request.referrer if _same_site(request.referrer) else url_for("qbo_settings.show"))
+    response = make_response(render_template("qbo_settings/_sync_retry_done.html", message=message))
+    return htmx.trigger(response, {**htmx.toast(message, level), "sync-changed": True})
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and url.startswith(request.host_url)
 
 
 def _labels(company_id: int, rows) -> dict:

@@ -53,8 +53,6 @@ def test_sync_now_shows_the_result_the_issues_and_the_history_then_retry(page: P
     with live_app.flask_app.app_context():
         save_mapping(get_db(), company_id, REALM_1, VENDOR, bill.vendor_id, mapping[0], mapping[1], MANUAL, NOW)
     issue.get_by_role("button", name="Retry").click()
-    expect(issue).to_contain_text("Retry queued")
-    page.reload()
     expect(page.locator(f"#sync-issue-bill-{bill.id}")).to_have_count(0)
     expect(page.locator("#sync-history .sync-run")).to_have_count(2)
 

@@ -57,16 +57,16 @@ def test_retry_sends_one_record_once_its_mapping_is_fixed(acme, admin, intuit, a
     assert sync_records(db, acme, REALM_1)[("bill", bill.id)].status == WAITING
     from qbo.mapping.store import MANUAL, save_mapping
     save_mapping(db, acme, REALM_1, VENDOR, bill.vendor_id, mapping[0], mapping[1], MANUAL, NOW)
-    response = admin.post(f"{BASE}/issues/bill/{bill.id}/retry", htmx=True)
-    assert "Retry queued" in response.get_data(as_text=True)
+    response = admin.post(f"{BASE}/records/bill/{bill.id}/retry", htmx=True)
+    assert "Sent again" in response.get_data(as_text=True)
     assert sync_records(db, acme, REALM_1)[("bill", bill.id)].status == SYNCED
 
 
 def test_retry_of_a_record_that_is_not_ours_is_404_and_changes_nothing(acme, admin, intuit, app_context):
     admin.post(f"{BASE}/run", htmx=True)
     before = sync_records(get_db(), acme, REALM_1)
-    assert admin.post(f"{BASE}/issues/bill/999999/retry", htmx=True).status_code == 404
-    assert admin.post(f"{BASE}/issues/vendor/1/retry", htmx=True).status_code == 404
+    assert admin.post(f"{BASE}/records/bill/999999/retry", htmx=True).status_code == 404
+    assert admin.post(f"{BASE}/records/vendor/1/retry", htmx=True).status_code == 404
     assert sync_records(get_db(), acme, REALM_1) == before
 
 
@@ -82,3 +82,43 @@ def test_a_standard_user_cannot_sync(acme, make_client, intuit):
     assert staff.post(f"{BASE}/run", htmx=True).status_code == 403
     assert staff.client.get(f"{BASE}/issues").status_code == 403
     assert qbo_bills(intuit) == []
+
+
+def test_bills_list_and_page_show_the_quickbooks_status_and_id(acme, admin, intuit, app_context):
+    admin.post(f"{BASE}/run", htmx=True)
+    bill = approved_bills(get_db(), acme)[0]
+    state = sync_records(get_db(), acme, REALM_1)[("bill", bill.id)]
+    listing = admin.client.get(f"/records/bills?q={bill.number}").get_data(as_text=True)
+    assert 'data-qbo-status="synced"' in listing and f"QuickBooks #{state.qbo_id}" in listing
+    page = admin.client.get(f"/records/bills/{bill.id}").get_data(as_text=True)
+    assert 'data-testid="qbo-status">Synced<' in page and "Resync" in page
+
+
+def test_resync_sends_an_update_even_when_nothing_changed(acme, admin, intuit, app_context):
+    admin.post(f"{BASE}/run", htmx=True)
+    bill = approved_bills(get_db(), acme)[0]
+    before = sync_records(get_db(), acme, REALM_1)[("bill", bill.id)]
+    admin.post(f"{BASE}/records/bill/{bill.id}/retry", htmx=True)
+    after = sync_records(get_db(), acme, REALM_1)[("bill", bill.id)]
+    assert after.qbo_id == before.qbo_id and int(after.sync_token) == int(before.sync_token) + 1
+    assert len(qbo_bills(intuit)) == len(approved_bills(get_db(), acme))
+
+
+def test_a_withdrawn_bill_is_deleted_from_quickbooks_only_when_the_admin_asks(acme, admin, intuit, app_context):
+    from qbo.records import document_writes
+    from qbo.records.documents import ApprovalStatus
+
+    admin.post(f"{BASE}/run", htmx=True)
+    bill, other = approved_bills(get_db(), acme)[:2]
+    refused = admin.post(f"{BASE}/records/bill/{other.id}/remove", htmx=True).get_data(as_text=True)
+    assert "Only a record withdrawn" in refused
+    document_writes.set_approval_status(get_db(), acme, "bill", bill.id, ApprovalStatus.REJECTED)
+    admin.post(f"{BASE}/run", htmx=True)
+    qbo_id = sync_records(get_db(), acme, REALM_1)[("bill", bill.id)].qbo_id
+    assert any(b["Id"] == qbo_id for b in qbo_bills(intuit))
+    done = admin.post(f"{BASE}/records/bill/{bill.id}/remove", htmx=True).get_data(as_text=True)
+    assert "Deleted from QuickBooks." in done
+    assert not any(b["Id"] == qbo_id for b in qbo_bills(intuit))
+    assert any(b["Id"] == other_state.qbo_id for b in qbo_bills(intuit)
+               for other_state in [sync_records(get_db(), acme, REALM_1)[("bill", other.id)]])
+    assert sync_records(get_db(), acme, REALM_1)[("bill", bill.id)].status == "deleted"
