@@ -9,7 +9,7 @@ from qbo.connection.access_tokens import qbo_client
 from qbo.connection.lifecycle import disconnect
 from qbo.connection.realm_settings import set_sync_enabled
 from qbo.connection.store import get_connection
-from qbo.mapping.store import VENDOR, clear_mapping
+from qbo.mapping.store import VENDOR, clear_mapping, mark_stale
 from qbo.records import document_writes, documents
 from qbo.records.documents import ApprovalStatus, NewLine
 from qbo.storage.db import get_db
@@ -177,3 +177,21 @@ def test_switch_mid_run_sends_nothing_to_the_new_company(acme, admin, intuit):
     assert "switched" in attempt.reason
     realm_2_bills = requests.get(f"{intuit.url}/_emulator/api/realms/{REALM_2}/entities/Bill", timeout=10).json()
     assert realm_2_bills["count"] == 0
+
+
+def test_a_stale_mapping_is_never_used(acme, intuit, app_context):
+    db = get_db()
+    bill = approved_bills(db, acme)[0]
+    mark_stale(db, acme, REALM_1, VENDOR, bill.vendor_id, "Made inactive in QuickBooks.")
+    run_sync(db, acme, "manual", sync_worker())
+    state = sync_records(db, acme, REALM_1)[("bill", bill.id)]
+    assert state.status == WAITING and state.qbo_id is None
+    assert not any(b["DocNumber"] == bill.number for b in qbo_bills(intuit))
+
+
+def test_a_429_storm_backs_off_and_every_bill_still_arrives_once(acme, intuit, app_context):
+    db = get_db()
+    intuit.post("faults", {"kind": "429", "endpoint": "api", "count": 6})
+    attempt = run_sync(db, acme, "manual", sync_worker())
+    assert attempt.reason == ""
+    assert sorted(b["DocNumber"] for b in qbo_bills(intuit)) == sorted(b.number for b in approved_bills(db, acme))
