@@ -113,7 +113,7 @@ def _connect(path: str) -> sqlite3.Connection:
     return connection
 
 
-# Columns added after a table first shipped (CREATE TABLE IF NOT EXISTS leaves old files as they are).
+# Columns added after a table first shipped (CREATE TABLE IF NOT EXISTS leaves old files alone).
 _ADDED_COLUMNS = (("faults", "resource", "TEXT"), ("faults", "realm_id", "TEXT"))
 
 

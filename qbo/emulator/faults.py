@@ -1,4 +1,4 @@
-"""The fault plan: the next N matching calls fail in a chosen way."""
+"""The fault plan: the next N matching calls fail or misbehave in a chosen way."""
 from __future__ import annotations
 
 import sqlite3

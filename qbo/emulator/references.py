@@ -5,7 +5,7 @@ import sqlite3
 from typing import Callable
 
 from .entities import get_referable
-from .entity_faults import EntityFault
+from .entity_faults import EntityFault, inactive_reference
 
 # How QBO names each list in "Invalid Reference Id : <list> element id N not found".
 _LIST_NAMES = {"Account": "Accounts", "Vendor": "Names", "Customer": "Names",
@@ -46,3 +46,8 @@ def resolve_ref(conn: sqlite3.Connection, realm_id: str, target: str, ref: objec
 def inactive_as_invalid(target: str, value: str, element: str) -> EntityFault:
     """List records refuse an inactive reference with 2500, like a missing one."""
     return invalid_reference(target, value, element, "is inactive")
+
+
+def inactive_as_not_found(target: str, value: str, element: str) -> EntityFault:
+    """Transactions refuse an inactive reference with 610 Object Not Found."""
+    return inactive_reference()

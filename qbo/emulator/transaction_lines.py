@@ -5,10 +5,9 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from .entity_faults import (
-    business_error, inactive_reference, invalid_enumeration, invalid_property,
-    required_missing, string_too_long,
+    business_error, invalid_enumeration, invalid_property, required_missing, string_too_long,
 )
-from .references import resolve_ref
+from .references import inactive_as_not_found, resolve_ref
 
 BILLABLE_STATUSES = ("Billable", "NotBillable", "HasBeenBilled")
 MAX_DESCRIPTION = 4000
@@ -87,8 +86,7 @@ def _detail(conn: sqlite3.Connection, realm_id: str, line: dict, kind: LineKind)
     for name, target in kind.refs.items():
         if name in detail:
             detail[name] = resolve_ref(conn, realm_id, target, detail[name],
-                                       f"Line.{kind.detail_key}.{name}",
-                                       lambda *_: inactive_reference())
+                                       f"Line.{kind.detail_key}.{name}", inactive_as_not_found)
     for name in ("Qty", "UnitPrice"):
         if name in detail:
             detail[name] = _plain(number(detail[name], f"Line.{kind.detail_key}.{name}"))

@@ -10,10 +10,9 @@ from .clock import INTUIT_ZONE
 from .company_preferences import CompanyPreferences
 from .entities import list_entities
 from .entity_faults import (
-    EntityFault, inactive_reference, invalid_enumeration, invalid_property, required_missing,
-    string_too_long,
+    EntityFault, invalid_enumeration, invalid_property, required_missing, string_too_long,
 )
-from .references import reference_value, resolve_ref
+from .references import inactive_as_not_found, reference_value, resolve_ref
 from .transaction_lines import check_amounts, lines_total, own_lines, prepare_lines, with_subtotal
 
 USD = {"value": "USD", "name": "United States Dollar"}
@@ -82,7 +81,7 @@ def prepare_transaction(conn: sqlite3.Connection, realm_id: str, entity: str, re
     for name, target in HEADER_REFS[entity].items():
         if record.get(name) is not None:
             record[name] = resolve_ref(conn, realm_id, target, record[name], name,
-                                       lambda *_: inactive_reference())
+                                       inactive_as_not_found)
     total = lines_total(entity, lines)
     check_amounts(entity, lines, total)
     if entity == "Bill":

@@ -64,6 +64,17 @@ def test_missing_references_inside_lines_are_2500(emulator, token, seeded, line,
     assert error["code"] == "2500" and list_name in error["Detail"]
 
 
+@pytest.mark.parametrize("resource, field, list_name", [
+    ("bill", "APAccountRef", "Accounts"), ("invoice", "CustomerRef", "Names"),
+    ("invoice", "ClassRef", "Klasses"),
+])
+def test_missing_header_references_are_2500(emulator, token, seeded, resource, field, list_name):
+    body = (good_bill if resource == "bill" else good_invoice)(seeded, **{field: ref("4242")})
+    error = refused(emulator, token, resource, body)
+    assert (error["code"], error["element"]) == ("2500", field)
+    assert error["Detail"] == f"Invalid Reference Id : {list_name} element id 4242 not found"
+
+
 def test_a_vendor_that_is_a_customer_is_not_a_vendor(emulator, token, seeded):
     body = good_bill(seeded, VendorRef=ref(seeded.id("Customer", "CVS Health")))
     assert refused(emulator, token, "bill", body)["code"] == "2500"
