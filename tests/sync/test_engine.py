@@ -195,3 +195,28 @@ def test_a_429_storm_backs_off_and_every_bill_still_arrives_once(acme, intuit, a
     attempt = run_sync(db, acme, "manual", sync_worker())
     assert attempt.reason == ""
     assert sorted(b["DocNumber"] for b in qbo_bills(intuit)) == sorted(b.number for b in approved_bills(db, acme))
+
+
+def test_an_expired_access_token_is_refreshed_once_and_the_run_goes_on(acme, intuit, app_context):
+    intuit.expire_access_token(REALM_1)
+    attempt = run_sync(get_db(), acme, "manual", sync_worker())
+    assert attempt.reason == "" and len(qbo_bills(intuit)) == len(approved_bills(get_db(), acme))
+    assert get_connection(get_db(), acme).state.value == "connected"
+
+
+def test_access_revoked_mid_run_stops_the_run_and_the_card_says_expired(acme, intuit, app_context):
+    intuit.post("faults", {"kind": "revoke_after", "endpoint": "api", "realm_id": REALM_1, "count": 1})
+    attempt = run_sync(get_db(), acme, "manual", sync_worker())
+    assert "session expired" in attempt.reason
+    assert get_connection(get_db(), acme).state.value == "expired"
+    assert get_run(get_db(), attempt.run_id).outcome == "stopped"
+    states = sync_records(get_db(), acme, REALM_1)
+    assert all(s.status in (SYNCED, SENDING) for s in states.values())
+
+
+def test_a_run_queued_before_a_disconnect_sends_nothing(acme, intuit, app_context):
+    from qbo.jobs.sync_tasks import sync_company
+
+    disconnect(get_db(), acme, user_id=1)
+    assert sync_company.call_local(acme, "scheduled") is None
+    assert qbo_bills(intuit) == []
