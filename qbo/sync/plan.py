@@ -62,8 +62,10 @@ def plan_run(db: Database, company_id: int, realm_id: str, settings: RealmSettin
     plan = Plan()
     for kind, record, body in _candidates(db, company_id, settings, lookup):
         key = (kind, record.id)
-        if key in elsewhere or (only is not None and key not in only):
+        if only is not None and key not in only:
             continue
+        if key in elsewhere and only is None:
+            continue  # sent to another QuickBooks company: only a Resync by the admin sends it here too
         _place(plan, kind, record, body, states.get(key), forced=only is not None)
     _find_withdrawn(db, company_id, states, plan)
     return plan

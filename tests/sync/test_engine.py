@@ -16,7 +16,7 @@ from qbo.storage.db import get_db
 from qbo.sync.engine import Worker, run_sync
 from qbo.sync.store import FAILED, SENDING, SYNCED, WAITING, WITHDRAWN, get_run, sync_records
 from tests.conftest import ALEX, REALM_1, REALM_2
-from tests.sync.conftest import NOW, sync_worker
+from tests.sync.conftest import NOW, map_everything, sync_worker
 
 
 pytestmark = pytest.mark.usefixtures("app_context")
@@ -220,3 +220,17 @@ def test_a_run_queued_before_a_disconnect_sends_nothing(acme, intuit, app_contex
     disconnect(get_db(), acme, user_id=1)
     assert sync_company.call_local(acme, "scheduled") is None
     assert qbo_bills(intuit) == []
+
+
+def test_after_a_switch_records_synced_to_the_old_company_go_to_the_new_one_only_on_resync(acme, admin, intuit,
+                                                                                         app_context):
+    db = get_db()
+    run_sync(db, acme, "manual", sync_worker())
+    bill = approved_bills(db, acme)[0]
+    admin.connect(ALEX, REALM_2, intent="switch")
+    map_everything(db, acme, REALM_2)
+    run = get_run(db, run_sync(db, acme, "manual", sync_worker()).run_id)
+    realm_2 = f"{intuit.url}/_emulator/api/realms/{REALM_2}/entities/Bill"
+    assert (run.created, run.planned) == (0, 0) and requests.get(realm_2, timeout=10).json()["count"] == 0
+    run_sync(db, acme, "retry", sync_worker(), only={("bill", bill.id)})
+    assert [b["DocNumber"] for b in requests.get(realm_2, timeout=10).json()["entities"]] == [bill.number]
