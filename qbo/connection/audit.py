@@ -26,6 +26,7 @@ SYNC_PAUSED = "sync_paused"
 SYNC_RESUMED = "sync_resumed"
 SYNC_REQUESTED = "sync_requested"
 SYNC_RECORD_REMOVED = "sync_record_removed"
+SIGN_IN_THROTTLED = "sign_in_throttled"
 
 
 @dataclass(frozen=True)

@@ -334,3 +334,15 @@ def m007_sync(db: Database) -> None:
             expires_at REAL NOT NULL
         )
         """)
+
+
+@migrations()
+def m011_sign_in_limits(db: Database) -> None:
+    """Counters for sign-in throttling (Flask-Limiter's fixed windows), shared by every worker process."""
+    _run_statements(db, """
+        CREATE TABLE rate_limit_counters (
+            key TEXT PRIMARY KEY,
+            count INTEGER NOT NULL,
+            expires_at REAL NOT NULL
+        )
+        """)

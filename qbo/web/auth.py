@@ -9,6 +9,7 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 
 from qbo.accounts import store as accounts
 from qbo.storage.db import get_db
+from qbo.web.sign_in_protection import PER_ACCOUNT, PER_ADDRESS, account_key, audit_breach, failed, limiter
 from qbo.web.htmx import client_redirect, is_fragment_request
 
 bp = Blueprint("auth", __name__)
@@ -65,6 +66,8 @@ def safe_next(value: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(PER_ACCOUNT, key_func=account_key, methods=["POST"], deduct_when=failed, on_breach=audit_breach)
+@limiter.limit(PER_ADDRESS, methods=["POST"], deduct_when=failed, on_breach=audit_breach)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("settings.index"))
