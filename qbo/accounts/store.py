@@ -102,6 +102,15 @@ def find_user_by_email(db: Database, email: str) -> User | None:
     return _user(rows[0]) if rows else None
 
 
+def user_emails(db: Database, user_ids: set[int]) -> dict[int, str]:
+    """user id -> e-mail, for the users named (e.g. by an audit trail page)."""
+    if not user_ids:
+        return {}
+    marks = ", ".join("?" for _ in user_ids)
+    return {row["id"]: row["email"] for row in db.query(f"SELECT id, email FROM users WHERE id IN ({marks})",
+                                                         list(user_ids))}
+
+
 def authenticate(db: Database, email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same answer for unknown e-mail and wrong password)."""
     rows = list(db.query("SELECT * FROM users WHERE email = ? COLLATE NOCASE", [email.strip()]))

@@ -63,7 +63,7 @@ def store_sign_in(db: Database, flow: OAuthFlow, realm_id: str, token: dict) -> 
         raise SignInRefused("The connection could not be saved. Please try again.") from exc
     if saved.revocation_id is not None:
         deliver_revocation(db, token_cipher(), saved.revocation_id, intuit.revoke_token, now)
-    return _after_sign_in(db, flow, saved.previous, realm_id, now)
+    return _after_sign_in(db, flow, saved.previous, realm_id, now, identity.user_email)
 
 
 def _token_set_or_revoke(token: dict, now) -> TokenSet:
@@ -97,7 +97,7 @@ def _identify(realm_id: str, tokens: TokenSet) -> QboIdentity:
     )
 
 
-def _after_sign_in(db: Database, flow: OAuthFlow, previous, realm_id: str, now) -> SignInOutcome:
+def _after_sign_in(db: Database, flow: OAuthFlow, previous, realm_id: str, now, qbo_user: str | None) -> SignInOutcome:
     was_active = previous is not None and previous.is_active
     other_realm = previous is not None and previous.realm_id not in (None, realm_id)
     notice, carried = None, False
@@ -111,7 +111,7 @@ def _after_sign_in(db: Database, flow: OAuthFlow, previous, realm_id: str, now) 
     else:
         action = audit.CONNECTED
     detail = f"from realm {previous.realm_id}" if action == audit.SWITCHED else ""
-    audit.record(db, flow.company_id, flow.user_id, action, now, realm_id=realm_id, detail=detail)
+    audit.record(db, flow.company_id, flow.user_id, action, now, realm_id=realm_id, detail=detail, qbo_user=qbo_user)
     return SignInOutcome(needs_setup=not is_configured(db, flow.company_id, realm_id), notice=notice,
                          carried_from_realm=previous.realm_id if carried else None)
 
@@ -129,7 +129,8 @@ def disconnect(db: Database, company_id: int, user_id: int) -> None:
     connection = get_connection(db, company_id)
     revocation_id = _disconnect_row(db, company_id, now)
     realm_id = connection.realm_id if connection else None
-    audit.record(db, company_id, user_id, audit.DISCONNECTED, now, realm_id=realm_id)
+    qbo_user = connection.qbo_user_email if connection else None
+    audit.record(db, company_id, user_id, audit.DISCONNECTED, now, realm_id=realm_id, qbo_user=qbo_user)
     if revocation_id is not None and not deliver_revocation(db, token_cipher(), revocation_id, intuit.revoke_token, now):
         audit.record(db, company_id, user_id, audit.REVOKE_FAILED, now, realm_id=realm_id, detail="queued for retry")
 

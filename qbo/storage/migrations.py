@@ -346,3 +346,10 @@ def m011_sign_in_limits(db: Database) -> None:
             expires_at REAL NOT NULL
         )
         """)
+
+
+@migrations()
+def m012_audit_qbo_user(db: Database) -> None:
+    """The QuickBooks user an audited action was made as (connect, switch, disconnect, sync)."""
+    db["audit_events"].add_column("qbo_user", str)
+    db.execute("CREATE INDEX audit_events_action ON audit_events(company_id, action, created_at)")

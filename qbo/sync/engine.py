@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from qbo.connection import audit
 from qbo.connection.crypto import TokenDecryptError
 from qbo.connection.realm_settings import RealmSettings, get_realm_settings
 from qbo.connection.state import StoredState
@@ -23,7 +24,7 @@ from qbo.sync.pacing import Pacer
 from qbo.sync.plan import Plan, plan_run
 from qbo.sync.push import RunContext, RunStopped, resolve_unknown, send_creates, send_updates
 from qbo.sync.store import (
-    FINISHED, STOPPED, WAITING, WITHDRAWN, abandon_unfinished_runs, add_to_run, finish_run, release_lease,
+    FINISHED, STOPPED, WAITING, WITHDRAWN, abandon_unfinished_runs, add_to_run, finish_run, get_run, release_lease,
     renew_lease, save_state, start_run, take_lease,
 )
 from qbo.storage.timeutil import utcnow
@@ -103,7 +104,17 @@ def _run(db: Database, company_id: int, trigger: str, worker: Worker, only) -> S
     with immediate(db):
         finish_run(db, run_id, outcome, reason, worker.now())
         set_last_sync(db, company_id, worker.now())
+        _audit_run(db, company_id, run_id, worker.now())
     return SyncAttempt(run_id, reason)
+
+
+def _audit_run(db: Database, company_id: int, run_id: int, now: datetime) -> None:
+    run = get_run(db, run_id)
+    connection = get_connection(db, company_id, QBO)
+    detail = (f"{run.trigger} run: {run.created} created, {run.updated} updated, {run.failed} failed, "
+              f"{run.waiting} waiting" + (f"; stopped: {run.stop_reason}" if run.stop_reason else ""))
+    audit.record(db, company_id, None, audit.SYNCED, now, realm_id=run.realm_id, detail=detail,
+                 qbo_user=connection.qbo_user_email if connection else None)
 
 
 def _push(ctx: RunContext, settings: RealmSettings, only) -> None:

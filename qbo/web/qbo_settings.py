@@ -1,9 +1,13 @@
 """The QuickBooks Online Settings page: integration status, sync pause/resume, Switch Account."""
 from __future__ import annotations
 
+import csv
+import io
+
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from qbo.accounts import store as accounts
 from qbo.connection import audit
 from qbo.connection.realm_settings import get_realm_settings, set_sync_enabled
 from qbo.connection.state import ConnectionState, card_state, hard_expiry_warning_due
@@ -91,3 +95,46 @@ def recheck_mappings(membership):
     except IntuitError:
         flash("QuickBooks could not be reached to check the mappings. Try again shortly.", "error")
     return redirect(url_for(".show"))
+
+
+AUDIT_PAGE = 25
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@bp.get("/audit")
+@integrations_admin_required
+def audit_trail(membership):
+    """The audit trail, newest first, one page at a time, optionally one kind of action."""
+    db, company_id = get_db(), membership.company.id
+    action = request.args.get("kind") or None
+    page = max(1, int(request.args.get("page", "1"))) if request.args.get("page", "1").isdigit() else 1
+    events = audit.recent_events(db, company_id, AUDIT_PAGE, (page - 1) * AUDIT_PAGE, action)
+    pages = max(1, -(-audit.count_events(db, company_id, action) // AUDIT_PAGE))
+    users = accounts.user_emails(db, {e.user_id for e in events if e.user_id})
+    return htmx.vary_on_htmx(make_response(render_template(
+        "qbo_settings/_audit.html", events=events, users=users, page=page, pages=pages, kind=action,
+        kinds=audit.actions_recorded(db, company_id))))
+
+
+@bp.get("/audit.csv")
+@integrations_admin_required
+def audit_csv(membership):
+    """The whole trail (or one kind) as CSV; cells that a spreadsheet would run as formulas are escaped."""
+    db, company_id = get_db(), membership.company.id
+    action = request.args.get("kind") or None
+    events = audit.recent_events(db, company_id, audit.count_events(db, company_id, action), 0, action)
+    users = accounts.user_emails(db, {e.user_id for e in events if e.user_id})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["time (UTC)", "action", "inBuild user", "QuickBooks user", "provider", "realm", "detail"])
+    for e in events:
+        writer.writerow([_cell(v) for v in (e.created_at.isoformat(), e.action, users.get(e.user_id, ""),
+                                            e.qbo_user or "", e.provider or "", e.realm_id or "", e.detail)])
+    response = make_response(buffer.getvalue())
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = "attachment; filename=inbuild-audit-trail.csv"
+    return response
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
