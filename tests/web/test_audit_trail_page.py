@@ -9,6 +9,7 @@ from qbo.accounts import store as accounts
 from qbo.connection import audit
 from qbo.storage.db import get_db
 from tests.conftest import ALEX, REALM_1
+from tests.web.test_integrations import finish_wizard
 
 AUDIT = "/settings/integrations/qbo/audit"
 T0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
@@ -21,8 +22,9 @@ def acme(app) -> int:
 
 def test_connect_pause_and_disconnect_show_newest_first_with_the_quickbooks_user(app, admin, intuit):
     admin.connect(ALEX, REALM_1)
-    admin.post("/settings/integrations/qbo/sync", {"enabled": "0"})
-    admin.post("/settings/integrations/disconnect")
+    finish_wizard(admin)
+    assert admin.post("/settings/integrations/qbo/sync", {"enabled": "0"}).status_code == 302
+    admin.post("/settings/integrations/qbo/disconnect")
     html = admin.client.get(AUDIT).get_data(as_text=True)
     rows = [line for line in html.split('class="audit-event"')[1:]]
     actions = [row.split('data-action="')[1].split('"')[0] for row in rows]
