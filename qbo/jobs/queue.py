@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -25,6 +26,7 @@ def _jobs_database() -> str:
 huey = SqliteHuey("inbuild", filename=_jobs_database())
 _factory: Callable[[], Flask] | None = None
 _app: Flask | None = None
+_app_lock = threading.Lock()  # consumer threads start together: build one app, not one each
 
 
 def bind_app_factory(factory: Callable[[], Flask]) -> None:
@@ -39,9 +41,10 @@ def app_context() -> Iterator[None]:
     if has_app_context():
         yield
         return
-    if _app is None:
-        if _factory is None:
-            raise RuntimeError("No app factory bound: start the consumer as `huey_consumer app.huey`.")
-        _app = _factory()
+    with _app_lock:
+        if _app is None:
+            if _factory is None:
+                raise RuntimeError("No app factory bound: start the consumer as `huey_consumer app.huey`.")
+            _app = _factory()
     with _app.app_context():
         yield

@@ -20,14 +20,25 @@ from qbo.connection.store import QBO, get_connection, set_last_sync
 from qbo.intuit.api_client import QboClient
 from qbo.intuit.errors import AccessRejected, ConnectionUnusable, IntuitUnavailable, OutcomeUnknown, RefreshRejected
 from qbo.storage.db import immediate
+from qbo.storage.timeutil import utcnow
 from qbo.sync.pacing import Pacer
 from qbo.sync.plan import Plan, plan_run
 from qbo.sync.push import RunContext, RunStopped, resolve_unknown, send_creates, send_updates
 from qbo.sync.store import (
-    FINISHED, STOPPED, WAITING, WITHDRAWN, abandon_unfinished_runs, add_to_run, finish_run, get_run, release_lease,
-    renew_lease, save_state, start_run, take_lease,
+    FINISHED,
+    STOPPED,
+    WAITING,
+    WITHDRAWN,
+    abandon_unfinished_runs,
+    add_to_run,
+    finish_run,
+    get_run,
+    release_lease,
+    renew_lease,
+    save_state,
+    start_run,
+    take_lease,
 )
-from qbo.storage.timeutil import utcnow
 
 LEASE_SECONDS = 120.0
 EXPIRED_REASON = "The QuickBooks Online session expired: reconnect, and the next run continues where this one stopped."
@@ -118,8 +129,8 @@ def _audit_run(db: Database, company_id: int, run_id: int, now: datetime) -> Non
 
 
 def _push(ctx: RunContext, settings: RealmSettings, only) -> None:
-    resolve_unknown(ctx)
-    plan = plan_run(ctx.db, ctx.company_id, ctx.realm_id, settings, only)
+    settling = resolve_unknown(ctx)
+    plan = plan_run(ctx.db, ctx.company_id, ctx.realm_id, settings, only, exclude=settling)
     _record_plan(ctx, plan)
     send_updates(ctx, plan.updates)
     send_creates(ctx, plan.creates)

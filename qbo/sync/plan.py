@@ -54,7 +54,7 @@ class Plan:
 
 
 def plan_run(db: Database, company_id: int, realm_id: str, settings: RealmSettings,
-             only: set[tuple[str, int]] | None = None) -> Plan:
+             only: set[tuple[str, int]] | None = None, exclude: set[tuple[str, int]] = frozenset()) -> Plan:
     """Every approved record on or after the wizard's start date, compared with what QuickBooks has of it."""
     states = sync_records(db, company_id, realm_id)
     elsewhere = synced_in_other_realms(db, company_id, realm_id) - set(states)
@@ -62,7 +62,7 @@ def plan_run(db: Database, company_id: int, realm_id: str, settings: RealmSettin
     plan = Plan()
     for kind, record, body in _candidates(db, company_id, settings, lookup):
         key = (kind, record.id)
-        if only is not None and key not in only:
+        if (only is not None and key not in only) or key in exclude:
             continue
         if key in elsewhere and only is None:
             continue  # sent to another QuickBooks company: only a Resync by the admin sends it here too

@@ -25,6 +25,7 @@ from qbo.sync.plan import REQUEST_IDS, Action
 from qbo.sync.store import FAILED, SENDING, SYNCED, SyncRecord, add_to_run, save_state, sync_records
 
 BATCH_LIMIT = 30
+SETTLE_SECONDS = 300.0  # longer than QuickBooks plausibly takes to finish a request whose answer was lost
 
 
 class RunStopped(Exception):
@@ -60,14 +61,22 @@ def send_updates(ctx: RunContext, actions: list[Action]) -> None:
             _record_synced(ctx, action, saved, created=False)
 
 
-def resolve_unknown(ctx: RunContext) -> None:
-    """Records whose create may have reached QuickBooks: find them there before anything is sent again."""
+def resolve_unknown(ctx: RunContext) -> set[tuple[str, int]]:
+    """Records whose create may have reached QuickBooks: find them there before anything is sent again.
+
+    The records not found yet whose request left less than SETTLE_SECONDS ago: QuickBooks may still be working
+    on it, and a re-send in another batch would not be recognised as a repeat, so they sit this run out.
+    """
+    settling = set()
     for (kind, record_id), state in sync_records(ctx.db, ctx.company_id, ctx.realm_id, [SENDING]).items():
         if state.qbo_id is None:
             ctx.check()
             found = _find_in_quickbooks(ctx, kind, record_id)
             if found is not None:
                 _record_found(ctx, state, found)
+            elif (ctx.now() - state.updated_at).total_seconds() < SETTLE_SECONDS:
+                settling.add((kind, record_id))
+    return settling
 
 
 def _send_batch(ctx: RunContext, chunk: list[Action]) -> None:
@@ -93,9 +102,19 @@ def _send_single_create(ctx: RunContext, action: Action) -> None:
     try:
         saved = _with_backoff(ctx, lambda: ctx.client.create(ENTITY[action.kind], action.body, request_id))
     except QboFault as fault:
-        _record_failure(ctx, action, fault)
+        _record_create_failure(ctx, action, fault)
     else:
         _record_synced(ctx, action, saved, created=True)
+
+
+def _record_create_failure(ctx: RunContext, action: Action, fault: QboFault) -> None:
+    """A duplicate number may be this very record, created by a request whose answer was lost: link it."""
+    if fault.code == "6140":
+        found = _find_in_quickbooks(ctx, action.kind, action.record_id)
+        if found is not None:
+            _record_synced(ctx, action, found, created=True)
+            return
+    _record_failure(ctx, action, fault)
 
 
 def _record_answer(ctx: RunContext, action: Action, answer: dict | None) -> None:
@@ -103,7 +122,7 @@ def _record_answer(ctx: RunContext, action: Action, answer: dict | None) -> None
         return  # no word on this one: it stays `sending` and is looked up before it is sent again
     if "Fault" in answer:
         fault = fault_from(200, {"Fault": answer["Fault"]}, None) or QboFault("", "", "", 200, None)
-        _record_failure(ctx, action, fault)
+        _record_create_failure(ctx, action, fault)
     elif isinstance(answer.get(ENTITY[action.kind]), dict):
         _record_synced(ctx, action, answer[ENTITY[action.kind]], created=True)
 

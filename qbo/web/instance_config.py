@@ -15,14 +15,23 @@ def ensure_instance_config(instance_path: str) -> Path:
     """Create instance/config.py with a random SECRET_KEY and token key, unless it exists."""
     os.makedirs(instance_path, exist_ok=True)
     path = Path(instance_path) / "config.py"
-    if not path.exists():
-        key_id = "k1"
-        path.write_text(
-            "# Created on first run. Keep this file private: it protects sessions and stored tokens.\n"
+    if path.exists():
+        return path
+    text = ("# Created on first run. Keep this file private: it protects sessions and stored tokens.\n"
             f"SECRET_KEY = {secrets.token_urlsafe(48)!r}\n"
-            f"TOKEN_ENCRYPTION_KEYS = [{key_id + ':' + Fernet.generate_key().decode()!r}]\n"
-        )
-        path.chmod(0o600)
+            f"TOKEN_ENCRYPTION_KEYS = [{'k1:' + Fernet.generate_key().decode()!r}]\n")
+    # Written whole under a private name, then linked into place: two processes starting at once (the web
+    # app and the job consumer) end up with the same secrets, and nobody reads a half-written file.
+    draft = path.with_name(f".config.{os.getpid()}.{secrets.token_hex(4)}.py")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(text)
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass  # another process won: use its file
+    finally:
+        os.unlink(draft)
     return path
 
 

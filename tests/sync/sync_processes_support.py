@@ -94,6 +94,11 @@ class Consumer:
                for line in self.log().splitlines() if " executed in " in line]
         return list(dict.fromkeys(ids))
 
+    def running(self) -> bool:
+        """True while the consumer lives; fails at once with its log if it died (say, app.py failed to import)."""
+        assert self.process.poll() is None, f"{self.name} exited\n{self.report()}"
+        return True
+
     def failed(self) -> list[str]:
         return [line for line in self.log().splitlines() if "Unhandled exception in task" in line]
 

@@ -1,23 +1,26 @@
 """The sync engine against the emulator as a real server: creates, updates, waiting, faults, stops, exactly once."""
 from __future__ import annotations
 
-import pytest
+from datetime import timedelta
 
+import pytest
 import requests
+from freezegun import freeze_time
 
 from qbo.connection.access_tokens import qbo_client
 from qbo.connection.lifecycle import disconnect
 from qbo.connection.realm_settings import set_sync_enabled
 from qbo.connection.store import get_connection
+from qbo.intuit.errors import OutcomeUnknown
 from qbo.mapping.store import VENDOR, clear_mapping, mark_stale
 from qbo.records import document_writes, documents
 from qbo.records.documents import ApprovalStatus, NewLine
 from qbo.storage.db import get_db
 from qbo.sync.engine import Worker, run_sync
+from qbo.sync.push import SETTLE_SECONDS
 from qbo.sync.store import FAILED, SENDING, SYNCED, WAITING, WITHDRAWN, get_run, sync_records
 from tests.conftest import ALEX, REALM_1, REALM_2
 from tests.sync.conftest import NOW, map_everything, sync_worker
-
 
 pytestmark = pytest.mark.usefixtures("app_context")
 
@@ -234,3 +237,66 @@ def test_after_a_switch_records_synced_to_the_old_company_go_to_the_new_one_only
     assert (run.created, run.planned) == (0, 0) and requests.get(realm_2, timeout=10).json()["count"] == 0
     run_sync(db, acme, "retry", sync_worker(), only={("bill", bill.id)})
     assert [b["DocNumber"] for b in requests.get(realm_2, timeout=10).json()["entities"]] == [bill.number]
+
+
+class LosesTheFirstBatch:
+    """The real client, but the first batch "times out" before it reaches QuickBooks (nothing is created)."""
+
+    def __init__(self, client):
+        self.client, self.lost = client, False
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def batch(self, items, request_id):
+        if not self.lost:
+            self.lost = True
+            raise OutcomeUnknown("QuickBooks did not answer in time.")
+        return self.client.batch(items, request_id)
+
+
+def test_records_whose_answer_was_lost_sit_out_until_quickbooks_had_time_then_go_once(acme, intuit, app_context):
+    db = get_db()
+    lossy = Worker("lossy", lambda d, c: LosesTheFirstBatch(qbo_client(d, c)), sync_worker().pacer)
+    with freeze_time(NOW) as clock:
+        assert "did not answer" in run_sync(db, acme, "manual", lossy).reason
+        lost = {key for key, s in sync_records(db, acme, REALM_1).items() if s.status == SENDING}
+        assert len(lost) == 30
+        run_sync(db, acme, "manual", sync_worker())  # too soon: the lost batch may still land
+        states = sync_records(db, acme, REALM_1)
+        assert all(states[key].status == SENDING for key in lost)
+        clock.tick(timedelta(seconds=SETTLE_SECONDS + 1))
+        run_sync(db, acme, "manual", sync_worker())
+    assert all(s.status == SYNCED for s in sync_records(db, acme, REALM_1).values())
+    assert sorted(b["DocNumber"] for b in qbo_bills(intuit)) == sorted(b.number for b in approved_bills(db, acme))
+
+
+class HidesItsBillsFromTheFirstLookups:
+    """QuickBooks' query does not show a just-created bill yet: the lookup misses, the create answers 6140."""
+
+    def __init__(self, client, misses):
+        self.client, self.misses = client, misses
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def query_all(self, entity, where="", *args, **kwargs):
+        if entity == "Bill" and self.misses > 0:
+            self.misses -= 1
+            return []
+        return self.client.query_all(entity, where, *args, **kwargs)
+
+
+def test_a_duplicate_number_that_is_our_own_earlier_create_is_linked_not_failed(acme, intuit, app_context):
+    db = get_db()
+    intuit.post("faults", {"kind": "drop_after_commit", "endpoint": "api", "resource": "batch", "count": 1,
+                           "seconds": 3})
+    with freeze_time(NOW) as clock:
+        run_sync(db, acme, "manual", sync_worker())
+        clock.tick(timedelta(seconds=SETTLE_SECONDS + 1))
+        hiding = Worker("hiding", lambda d, c: HidesItsBillsFromTheFirstLookups(qbo_client(d, c), 30),
+                        sync_worker().pacer)
+        run = get_run(db, run_sync(db, acme, "manual", hiding).run_id)
+    states = sync_records(db, acme, REALM_1)
+    assert run.failed == 0 and all(s.status == SYNCED for s in states.values())
+    assert sorted(b["DocNumber"] for b in qbo_bills(intuit)) == sorted(b.number for b in approved_bills(db, acme))

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import signal
 import subprocess
 import time
@@ -20,9 +21,7 @@ from qbo.records import documents
 from qbo.records.documents import ApprovalStatus
 from qbo.storage.db import connect, get_db
 from qbo.sync.engine import run_sync
-from qbo.sync.store import (
-    FINISHED, SENDING, STOPPED, SYNCED, get_run, lease_holder, recent_runs, sync_records,
-)
+from qbo.sync.store import FINISHED, SENDING, STOPPED, SYNCED, get_run, lease_holder, recent_runs, sync_records
 from tests.conftest import REALM_1, app_config
 from tests.sync.conftest import sync_worker
 from tests.sync.sync_processes_support import (
@@ -92,7 +91,7 @@ def runs_in_order(db, company_id: int):
 
 def assert_runs_never_overlap(runs) -> None:
     assert runs and all(run.finished_at is not None for run in runs), runs
-    for earlier, later in zip(runs, runs[1:]):
+    for earlier, later in itertools.pairwise(runs):
         assert earlier.finished_at <= later.started_at, f"runs {earlier.id} and {later.id} overlap"
 
 
@@ -113,12 +112,15 @@ def test_a_huey_consumer_runs_a_queued_sync_and_sends_each_approved_bill_once(ac
     consumer = consumers("consumer")
     task_id = jobs.enqueue_sync(acme, "manual")
 
-    run = wait_for(lambda: next((r for r in recent_runs(store, acme) if not r.running), None), 30,
-                   "the queued sync to finish", consumer.report)
+    def finished_run():
+        return consumer.running() and next((r for r in recent_runs(store, acme) if not r.running), None)
+
+    run = wait_for(finished_run, 30, "the queued sync to finish", consumer.report)
     wait_for(lambda: task_id in consumer.executed(), 10, "huey to log the task as executed", consumer.report)
 
     assert consumer.failed() == [] and jobs.pending() == 0
-    assert jobs.result(task_id) == run.id
+    # huey logs "executed" just before it stores the result.
+    assert wait_for(lambda: jobs.result(task_id), 10, "the task's result", consumer.report) == run.id
     assert (run.trigger, run.outcome, run.stop_reason) == ("manual", FINISHED, "")
     numbers = approved_numbers(store, acme)
     assert numbers and run.created == len(numbers) and run.failed == 0
@@ -136,10 +138,13 @@ def test_two_consumers_and_an_in_process_run_never_sync_one_company_at_once(app,
     second.wait_started()
     slow_next_batch(intuit)
     tasks = [jobs.enqueue_sync(acme, "manual"), jobs.enqueue_sync(acme, "manual")]
-    logs = lambda: first.report() + "\n" + second.report()  # noqa: E731
+
+    def logs() -> str:
+        return first.report() + "\n" + second.report()
 
     # The winner is inside its first (slow) batch: its records are `sending` and it holds the lease.
-    wait_for(lambda: sending(store, acme) and not faults_left(intuit), 20, "the first batch to be in flight", logs)
+    wait_for(lambda: first.running() and second.running() and sending(store, acme) and not faults_left(intuit), 20,
+             "the first batch to be in flight", logs)
     holder = lease_holder(store, acme, time.time())
     assert holder is not None and int(holder.split(":")[1]) in (first.pid, second.pid)
     with app.app_context():
@@ -149,9 +154,6 @@ def test_two_consumers_and_an_in_process_run_never_sync_one_company_at_once(app,
     wait_for(lambda: set(tasks) <= set(first.executed() + second.executed()), 30, "both queued tasks to run", logs)
     assert first.failed() == second.failed() == []
     assert len(first.executed()) == len(second.executed()) == 1, "each consumer ran one of the two tasks"
-    results = [jobs.result(task) for task in tasks]
-    assert any(isinstance(result, int) for result in results), results
-    assert all(result is None or isinstance(result, int) for result in results), results
 
     with app.app_context():  # the lease was released: a run now starts, and finds nothing left to send
         last = run_sync(get_db(), acme, "manual", sync_worker("in-process"))
@@ -160,7 +162,11 @@ def test_two_consumers_and_an_in_process_run_never_sync_one_company_at_once(app,
 
     runs = runs_in_order(store, acme)
     assert_runs_never_overlap(runs)
-    assert {r.id for r in runs} == {r for r in results if r is not None} | {last.run_id}
+    # Each consumer run is the result of one task; a task refused by the lease returned None (stored as nothing).
+    by_consumers = {r.id for r in runs} - {last.run_id}
+    assert by_consumers, "a consumer ran the sync"
+    wait_for(lambda: {jobs.result(task) for task in tasks} - {None} == by_consumers, 10,
+             f"the tasks' results to name runs {sorted(by_consumers)}", logs)
     assert all(r.outcome == FINISHED and r.stop_reason != ABANDONED for r in runs)
     numbers = approved_numbers(store, acme)
     assert sum(r.created for r in runs) == len(numbers)
@@ -179,7 +185,10 @@ def test_a_process_killed_mid_batch_is_picked_up_by_the_next_run_without_sending
         doomed = subprocess.Popen(run_sync_command(config, acme, lease_seconds), cwd=REPO,
                                   env=process_env(str(tmp_path / "jobs.sqlite3")), stdout=log,
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    output = lambda: (tmp_path / "doomed.log").read_text(errors="replace")  # noqa: E731
+
+    def output() -> str:
+        return (tmp_path / "doomed.log").read_text(errors="replace")
+
     try:
         # The emulator took the slow fault: the batch is in flight, sleeping before it commits.
         wait_for(lambda: sending(store, acme) and not faults_left(intuit), 20, "the batch to be in flight", output)
