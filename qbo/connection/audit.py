@@ -28,6 +28,7 @@ SYNC_REQUESTED = "sync_requested"
 SYNC_RECORD_REMOVED = "sync_record_removed"
 SIGN_IN_THROTTLED = "sign_in_throttled"
 SYNCED = "synced"
+AUTHORIZATION_ENDING = "authorization_ending"
 
 
 @dataclass(frozen=True)

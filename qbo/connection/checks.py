@@ -31,9 +31,9 @@ def check_connection(db: Database, company_id: int, force: bool = False, user_id
     try:
         info = _company_info_with_refresh(db, company_id, connection.realm_id)
     except (RefreshRejected, AccessRejected, TokenDecryptError) as exc:
-        _mark_expired(db, company_id, connection.realm_id, exc, user_id)
+        mark_expired(db, company_id, connection.realm_id, exc, user_id)
     except IntuitUnavailable as exc:
-        _mark_error(db, company_id, connection, exc, user_id)
+        mark_error(db, company_id, connection, exc, user_id)
     except ConnectionUnusable:
         return
     else:
@@ -53,13 +53,13 @@ def _company_info_with_refresh(db: Database, company_id: int, realm_id: str) -> 
         return intuit.fetch_company_info(realm_id, token)
 
 
-def _mark_expired(db: Database, company_id: int, realm_id: str, exc: Exception, user_id: int | None) -> None:
+def mark_expired(db: Database, company_id: int, realm_id: str, exc: Exception, user_id: int | None) -> None:
     now = utcnow()
     set_state(db, company_id, StoredState.EXPIRED, now, error=str(exc) or type(exc).__name__)
     audit.record(db, company_id, user_id, audit.SESSION_EXPIRED, now, realm_id=realm_id, detail=type(exc).__name__)
 
 
-def _mark_error(db: Database, company_id: int, connection, exc: IntuitUnavailable, user_id: int | None) -> None:
+def mark_error(db: Database, company_id: int, connection, exc: IntuitUnavailable, user_id: int | None) -> None:
     """A transient failure: the card shows the error; the trail records it once per change of state."""
     now = utcnow()
     set_state(db, company_id, StoredState.ERROR, now, error=str(exc))

@@ -101,3 +101,23 @@ def hard_expiry_warning_due(connection: Connection, now: datetime) -> bool:
 def transient_cooldown(failures: int) -> timedelta:
     """Back-off after consecutive transient refresh failures: 30 s, 60 s, 120 s ... capped at 15 min."""
     return timedelta(seconds=min(30 * 2 ** min(max(failures - 1, 0), 10), 15 * 60))
+
+
+KEEP_ALIVE_BEFORE = timedelta(days=30)  # refresh well before the rolling 100-day refresh-token expiry
+
+
+def health_work(connection: Connection, now: datetime, horizon: timedelta) -> str | None:
+    """What the health job should do for a connection now: "refresh", "keep_alive", "recover", or None.
+
+    `horizon` is the time to the job's next pass: an access token that would expire before then is refreshed
+    now, so a sync or a page never meets an expired one.
+    """
+    if not connection.is_active or connection.state is StoredState.EXPIRED or in_refresh_cooldown(connection, now):
+        return None
+    if connection.state is StoredState.ERROR:
+        return "recover"
+    if connection.refresh_expires_at is not None and now >= connection.refresh_expires_at - KEEP_ALIVE_BEFORE:
+        return "keep_alive"
+    if access_token_needs_refresh(connection, now, margin=horizon + REFRESH_MARGIN):
+        return "refresh"
+    return None

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
 from qbo.connection.crypto import TokenCipher
 from qbo.connection.revocations import enqueue_revocation
-from qbo.connection.state import Connection, StoredState
+from qbo.connection.state import KEEP_ALIVE_BEFORE, REFRESH_MARGIN, Connection, StoredState
 from qbo.connection.tokens import TokenSet
 from qbo.storage.db import immediate
 from qbo.storage.timeutil import from_db, to_db
@@ -140,3 +140,22 @@ def connected_company_ids(db: Database) -> list[int]:
     rows = db.query("SELECT company_id FROM connections WHERE provider = ? AND state != 'disconnected' "
                     "AND realm_id IS NOT NULL ORDER BY company_id", [QBO])
     return [row["company_id"] for row in rows]
+
+
+def connections_needing_care(db: Database, now: datetime, horizon: timedelta) -> list[Connection]:
+    """One query for the whole health pass: active connections in error, or whose tokens end soon."""
+    soon = to_db(now + horizon + REFRESH_MARGIN)
+    keep_alive = to_db(now + KEEP_ALIVE_BEFORE)
+    rows = db.query(
+        "SELECT * FROM connections WHERE provider = ? AND state IN ('connected', 'error') AND ("
+        "state = 'error' OR access_expires_at IS NULL OR access_expires_at <= ? OR refresh_expires_at <= ?)",
+        [QBO, soon, keep_alive])
+    return [_connection(row) for row in rows]
+
+
+def hard_expiry_ahead(db: Database, now: datetime, within: timedelta) -> list[Connection]:
+    """Active connections whose 5-year authorization ends within `within`."""
+    rows = db.query("SELECT * FROM connections WHERE provider = ? AND state != 'disconnected' "
+                    "AND refresh_hard_expires_at IS NOT NULL AND refresh_hard_expires_at <= ? "
+                    "AND refresh_hard_expires_at > ?", [QBO, to_db(now + within), to_db(now)])
+    return [_connection(row) for row in rows]
