@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from qbo.web import sign_in_protection
+from qbo.web import serving, sign_in_protection
 from qbo.web.htmx import is_fragment_request, toast, trigger
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ def content_security_policy(config) -> str:
 def init_app(app: Flask) -> None:
     policy = content_security_policy(app.config)
     sign_in_protection.init_app(app)
+    serving.init_app(app)
 
     @app.before_request
     def refuse_unused_methods():
