@@ -34,6 +34,16 @@ def connected_and_mapped(page: Page, live_app) -> int:
     return company_id
 
 
+def a_run_in_progress(live_app, company_id: int, planned: int, done: int) -> int:
+    """Another worker holds the company's lease and has sent `done` of `planned` records: the run's id."""
+    with live_app.flask_app.app_context():
+        db = get_db()
+        assert take_lease(db, company_id, "another-worker", time.time(), 60)
+        run_id = start_run(db, company_id, REALM_1, "scheduled", NOW)
+        add_to_run(db, run_id, planned=planned, done=done)
+    return run_id
+
+
 def test_sync_now_shows_the_result_the_issues_and_the_history_then_retry(page: Page, live_app):
     company_id = connected_and_mapped(page, live_app)
     with live_app.flask_app.app_context():
@@ -59,11 +69,7 @@ def test_sync_now_shows_the_result_the_issues_and_the_history_then_retry(page: P
 
 def test_a_run_in_progress_shows_a_progress_bar_that_ends_by_itself(page: Page, live_app):
     company_id = connected_and_mapped(page, live_app)
-    with live_app.flask_app.app_context():
-        db = get_db()
-        assert take_lease(db, company_id, "another-worker", time.time(), 60)
-        run_id = start_run(db, company_id, REALM_1, "scheduled", NOW)
-        add_to_run(db, run_id, planned=40, done=10)
+    run_id = a_run_in_progress(live_app, company_id, planned=40, done=10)
     page.goto(live_app.url + SETTINGS)
     expect(page.locator("progress.sync-progress")).to_have_attribute("value", "25")
     expect(page.locator("#sync-status")).to_contain_text("Sync in progress: 10 of 40 records sent")
@@ -77,10 +83,7 @@ def test_a_run_in_progress_shows_a_progress_bar_that_ends_by_itself(page: Page, 
 
 def test_the_card_says_a_sync_is_in_progress_and_warns_beside_disconnect(page: Page, live_app):
     company_id = connected_and_mapped(page, live_app)
-    with live_app.flask_app.app_context():
-        db = get_db()
-        assert take_lease(db, company_id, "another-worker", time.time(), 60)
-        add_to_run(db, start_run(db, company_id, REALM_1, "scheduled", NOW), planned=10, done=5)
+    a_run_in_progress(live_app, company_id, planned=10, done=5)
     page.goto(live_app.url + "/settings/integrations")
     card = page.locator("#qbo-card")
     expect(card.get_by_test_id("card-sync-in-progress")).to_contain_text("Sync in progress: 5 of 10 records sent")
