@@ -111,6 +111,13 @@ def user_emails(db: Database, user_ids: set[int]) -> dict[int, str]:
                                                          list(user_ids))}
 
 
+def admin_emails(db: Database, company_id: int) -> list[str]:
+    """The e-mail addresses of the company's active Company Admins."""
+    rows = db.query("SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.company_id = ? "
+                    "AND m.role = ? AND u.active = 1 ORDER BY u.email", [company_id, COMPANY_ADMIN])
+    return [row["email"] for row in rows]
+
+
 def authenticate(db: Database, email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same answer for unknown e-mail and wrong password)."""
     rows = list(db.query("SELECT * FROM users WHERE email = ? COLLATE NOCASE", [email.strip()]))

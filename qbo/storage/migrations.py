@@ -353,3 +353,19 @@ def m012_audit_qbo_user(db: Database) -> None:
     """The QuickBooks user an audited action was made as (connect, switch, disconnect, sync)."""
     db["audit_events"].add_column("qbo_user", str)
     db.execute("CREATE INDEX audit_events_action ON audit_events(company_id, action, created_at)")
+
+
+@migrations()
+def m013_connection_incidents(db: Database) -> None:
+    """A connection's expired or error spells, so each one is announced to the admins once, and its end too."""
+    _run_statements(db, """
+        CREATE TABLE connection_incidents (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('expired', 'error')),
+            reason TEXT NOT NULL DEFAULT '',
+            opened_at TEXT NOT NULL,
+            closed_at TEXT
+        );
+        CREATE UNIQUE INDEX connection_incidents_open ON connection_incidents(company_id) WHERE closed_at IS NULL
+        """)

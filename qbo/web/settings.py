@@ -1,24 +1,43 @@
 """The Settings area: its home page and the sidebar every settings page shares."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from qbo.accounts import store as accounts
+from qbo.connection.state import ConnectionState, card_state
+from qbo.connection.store import get_connection
 from qbo.storage.db import get_db
+from qbo.storage.timeutil import utcnow
 from qbo.web.access import NOT_MEMBER, can_use_integrations, current_membership, refusal
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 
+ATTENTION = {
+    ConnectionState.EXPIRED: "QuickBooks Online needs you: the session has expired and nothing syncs until you "
+                             "reconnect.",
+    ConnectionState.ERROR: "QuickBooks Online cannot be reached right now; inBuild keeps trying.",
+}
+
+
 def sidebar_context() -> dict:
     """What the settings sidebar and header show for the signed-in user."""
     membership = current_membership()
+    show_integrations = can_use_integrations(membership)
     return {
         "membership": membership,
         "memberships": accounts.memberships_of(get_db(), current_user.user_id),
-        "show_integrations": can_use_integrations(membership),
+        "show_integrations": show_integrations,
+        "qbo_attention": _attention(membership.company.id) if show_integrations else None,
     }
+
+
+def _attention(company_id: int) -> str | None:
+    """For admins on every page but the one that already shows it: the connection needs them."""
+    if (request.endpoint or "").startswith("integrations."):
+        return None
+    return ATTENTION.get(card_state(get_connection(get_db(), company_id), utcnow()))
 
 
 @bp.get("/")
