@@ -17,7 +17,8 @@ from tests.conftest import ALEX, REALM_1
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 GUARDED_TABLES = ("companies", "users", "memberships", "connections", "realm_settings", "pending_revocations")
 ACME_SECRETS = (ALEX, "Alex Morgan", REALM_1, "Keystone Builders")  # Acme's connection, as shown to Acme
-SKIP_ENDPOINTS = {"static", "home", "auth.login", "auth.logout", "auth.switch_company"}
+# Public by design: sign-in, and /healthz (it says only "ok" or "failing" for the database and the job queue).
+SKIP_ENDPOINTS = {"static", "home", "auth.login", "auth.logout", "auth.switch_company", "health"}
 REFUSED = {"staff@acme.test": NOT_ADMIN, "admin@birch.test": FEATURE_OFF}
 
 
