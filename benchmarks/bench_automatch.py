@@ -1,47 +1,72 @@
-"""How auto-match scales: time for N inBuild records against N QuickBooks records, reported as ratios.
+"""How auto-match scales: N inBuild vendors against N QuickBooks vendors, before and after issue 8, in one run.
 
-Run by hand from the repository root: .venv/bin/python -m benchmarks.bench_automatch
+Run by hand from the repository root: .venv/bin/python -m benchmarks.bench_automatch [--before REV] [--sizes ...]
+
+"Before" is the auto-match at REV (default: the commit issue 8 started from), read with `git show`.
 """
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import time
 
-from qbo.mapping.automatch import Candidate, Subject, auto_match
+from benchmarks.bench_automatch_quality import BEFORE_ISSUE_8, load_module_at
+from qbo.mapping import automatch
 
-WORDS = ["Concrete", "Electric", "Plumbing", "Drywall", "Roofing", "Steel", "Glass", "Paving", "Masonry", "Framing",
-         "Mechanical", "Supply", "Rentals", "Landscaping", "Insulation", "Painting", "Flooring", "Survey"]
+FIRST = ["Summit", "Pacific", "Valley", "Bay", "North", "Delta", "Golden", "Sierra", "Redwood", "Precision", "Apex",
+         "Atlas", "Beacon", "Cascade", "Crown", "Eagle", "Frontier", "Granite", "Harbor", "Horizon", "Keystone",
+         "Liberty", "Meridian", "Mission", "Olympic", "Pioneer", "Premier", "Ridgeline", "Sterling", "Union"]
+SECOND = ["Creek", "Ridge", "Point", "Coast", "Mountain", "River", "Lake", "Star", "Oak", "Pine", "Rock", "Stone"]
+TRADES = ["Concrete", "Electric", "Plumbing", "Drywall", "Roofing", "Steel", "Glass", "Paving", "Masonry", "Framing",
+          "Mechanical", "Supply", "Rentals", "Landscaping", "Insulation", "Painting", "Flooring", "Survey"]
 SUFFIXES = ["Inc.", "LLC", "Co.", "Corporation", "& Sons", ""]
 
 
 def make_names(n: int, seed: int) -> list[str]:
+    """N distinct company names, as a large QuickBooks vendor list looks."""
     rng = random.Random(seed)
-    return [f"{rng.choice(WORDS)} {rng.choice(WORDS)} {i} {rng.choice(SUFFIXES)}".strip() for i in range(n)]
+    names: set[str] = set()
+    while len(names) < n:
+        names.add(f"{rng.choice(FIRST)} {rng.choice(SECOND)} {rng.choice(TRADES)} {rng.choice(SUFFIXES)}".strip()
+                  + (f" {rng.randint(2, 99)}" if rng.random() < .3 else ""))
+    return sorted(names)
 
 
-def time_match(n: int, repeats: int = 3) -> float:
+def inputs(module, n: int):
     names = make_names(n, seed=n)
     rng = random.Random(1)
-    candidates = [Candidate(str(i), name) for i, name in enumerate(names)]
+    candidates = [module.Candidate(str(i), name) for i, name in enumerate(names)]
     # inBuild spellings drift: punctuation, suffixes and the odd typo.
-    subjects = [Subject(i, name.replace(".", "").replace("LLC", "L.L.C.") + ("s" if rng.random() < .2 else ""))
+    subjects = [module.Subject(i, name.replace(".", "").replace("LLC", "L.L.C.") + ("s" if rng.random() < .2 else ""))
                 for i, name in enumerate(names)]
+    return subjects, candidates
+
+
+def time_match(module, n: int, repeats: int) -> tuple[float, float]:
+    subjects, candidates = inputs(module, n)
     samples = []
     for _ in range(repeats):
         started = time.perf_counter()
-        matches = auto_match(subjects, candidates, one_to_one=True, companies=True)
+        matches = module.auto_match(subjects, candidates, one_to_one=True, companies=True)
         samples.append(time.perf_counter() - started)
-    right = sum(1 for m in matches if m.qbo_id == str(m.inbuild_id))
-    print(f"n={n:>5}: median {statistics.median(samples) * 1000:8.1f} ms, {right / n:.1%} matched to the right record")
-    return statistics.median(samples)
+    right = sum(1 for m in matches if m.qbo_id == str(m.inbuild_id)) / n
+    return statistics.median(samples), right
 
 
 def main() -> None:
-    base = time_match(100)
-    for n in (250, 500, 1000):
-        seconds = time_match(n)
-        print(f"         ratio to n=100: {seconds / base:5.1f}x for {n / 100:.1f}x the records")
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--before", default=BEFORE_ISSUE_8)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 2000, 5000])
+    args = parser.parse_args()
+    before = load_module_at(args.before, "qbo/mapping/automatch.py")
+    for n in args.sizes:
+        repeats = 3 if n <= 1000 else 1
+        old, old_right = time_match(before, n, repeats)
+        new, new_right = time_match(automatch, n, repeats)
+        print(f"{n:>5} × {n:<5} before {old:7.2f} s ({old_right:.0%} right)   "
+              f"after {new:6.2f} s ({new_right:.0%} right)"
+              f"   after/before {new / old:5.2f}   speed-up {old / new:5.1f}x")
 
 
 if __name__ == "__main__":

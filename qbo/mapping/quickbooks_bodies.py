@@ -38,6 +38,19 @@ def quickbooks_name(text: str) -> str:
     return " ".join(text.replace(":", "-").split())[:NAME_LIMIT]
 
 
+def name_source(kind: str, record, settings) -> str:
+    """The inBuild text a new QuickBooks record is named after (before the QuickBooks name rules)."""
+    if kind == VENDOR:
+        return record.name
+    if kind == PROJECT_CUSTOMER and settings is not None and settings.project_mapping == "both":
+        return record.customer_name
+    if kind in (PROJECT_CUSTOMER, PROJECT_JOB, PROJECT_CLASS):
+        return record.name
+    if kind == COST_CODE:
+        return f"{record.code} {record.description}"
+    return record.name
+
+
 def body_for(db: Database, company_id: int, realm_id: str, kind: str, inbuild_id: int, settings, client) -> dict:
     if kind == VENDOR:
         return _vendor_body(_required(records.get_vendor(db, company_id, inbuild_id)))

@@ -27,6 +27,7 @@ class QboRecord:
     parent_id: str | None = None
     is_job: bool = False
     active: bool = True
+    full_name: str = ""  # FullyQualifiedName: "Parent:Child" for sub-customers, sub-items, sub-accounts
 
 
 def record_from_api(entity: str, body: dict) -> QboRecord:
@@ -43,6 +44,7 @@ def record_from_api(entity: str, body: dict) -> QboRecord:
         parent_id=(body.get("ParentRef") or {}).get("value"),
         is_job=bool(body.get("Job")) or bool(body.get("ParentRef")),
         active=body.get("Active", True) is not False,
+        full_name=str(body.get("FullyQualifiedName") or ""),
     )
 
 
@@ -51,7 +53,7 @@ def _row(company_id: int, realm_id: str, record: QboRecord, now: datetime) -> di
         "company_id": company_id, "realm_id": realm_id, "entity": record.entity, "qbo_id": record.qbo_id,
         "name": record.name, "code": record.code, "email": record.email, "tax_id": record.tax_id,
         "subtype": record.subtype, "parent_id": record.parent_id, "is_job": int(record.is_job),
-        "active": int(record.active), "fetched_at": to_db(now),
+        "active": int(record.active), "fetched_at": to_db(now), "full_name": record.full_name,
     }
 
 
@@ -86,15 +88,12 @@ def last_refreshed(db: Database, company_id: int, realm_id: str, entity: str) ->
 def _record(row: dict) -> QboRecord:
     return QboRecord(
         row["entity"], row["qbo_id"], row["name"], row["code"], row["email"], row["tax_id"], row["subtype"],
-        row["parent_id"], bool(row["is_job"]), bool(row["active"]),
+        row["parent_id"], bool(row["is_job"]), bool(row["active"]), row.get("full_name") or "",
     )
 
 
-def list_records(
-    db: Database, company_id: int, realm_id: str, entity: str, subtypes: tuple[str, ...] = (),
-    jobs: bool | None = None, include_inactive: bool = False,
-) -> list[QboRecord]:
-    """The realm's records of one entity, optionally of some subtypes (account types) or jobs only/never."""
+def _where(company_id: int, realm_id: str, entity: str, subtypes: tuple[str, ...], jobs: bool | None,
+           include_inactive: bool) -> tuple[str, list]:
     sql = "SELECT * FROM qbo_reference_records WHERE company_id = ? AND realm_id = ? AND entity = ?"
     params: list = [company_id, realm_id, entity]
     if subtypes:
@@ -105,7 +104,31 @@ def list_records(
         params.append(int(jobs))
     if not include_inactive:
         sql += " AND active = 1"
-    return [_record(r) for r in db.query(sql + " ORDER BY name COLLATE NOCASE", params)]
+    return sql, params
+
+
+def list_records(
+    db: Database, company_id: int, realm_id: str, entity: str, subtypes: tuple[str, ...] = (),
+    jobs: bool | None = None, include_inactive: bool = False,
+) -> list[QboRecord]:
+    """The realm's records of one entity, optionally of some subtypes (account types) or jobs only/never."""
+    sql, params = _where(company_id, realm_id, entity, subtypes, jobs, include_inactive)
+    cursor = db.execute(sql + " ORDER BY name COLLATE NOCASE", params)
+    columns = [d[0] for d in cursor.description]
+    return [_record(dict(zip(columns, values))) for values in cursor.fetchall()]
+
+
+def search_records(
+    db: Database, company_id: int, realm_id: str, entity: str, search: str, subtypes: tuple[str, ...] = (),
+    jobs: bool | None = None, limit: int = 8,
+) -> list[QboRecord]:
+    """Active records whose name or code contains the search, those starting with it first."""
+    sql, params = _where(company_id, realm_id, entity, subtypes, jobs, include_inactive=False)
+    pattern = search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    sql += (" AND (name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')"
+            " ORDER BY name NOT LIKE ? ESCAPE '\\', name COLLATE NOCASE LIMIT ?")
+    params += [f"%{pattern}%", f"%{pattern}%", f"{pattern}%", limit]
+    return [_record(r) for r in db.query(sql, params)]
 
 
 def get_record(db: Database, company_id: int, realm_id: str, entity: str, qbo_id: str) -> QboRecord | None:

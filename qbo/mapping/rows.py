@@ -13,6 +13,7 @@ from qbo.mapping.store import (
     PROJECT_JOB,
     VENDOR,
     Mapping,
+    mapping_counts,
     mappings_for,
 )
 from qbo.records import catalog as records
@@ -41,6 +42,17 @@ class RowPage:
     def pages(self) -> int:
         return max(1, -(-self.total // PAGE_SIZE))
 
+    @property
+    def page_links(self) -> list[int | None]:
+        """The pages a pager links: first, last and two either side of this one; None where it skips some."""
+        wanted = sorted({1, self.pages, *range(max(1, self.page - 2), min(self.pages, self.page + 2) + 1)})
+        links: list[int | None] = []
+        for number in wanted:
+            if links and number - links[-1] > 1:
+                links.append(None)
+            links.append(number)
+        return links
+
 
 def _listing(kind: str):
     """(list function, count function, label, detail) for a kind of inBuild record."""
@@ -61,7 +73,7 @@ def row_page(db: Database, company_id: int, realm_id: str, kind: str, search: st
     total = count_records(db, company_id, search=search)
     page = min(max(page, 1), max(1, -(-total // PAGE_SIZE)))
     found = list_records(db, company_id, search=search, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    mapped = mappings_for(db, company_id, realm_id, kind)
+    mapped = mappings_for(db, company_id, realm_id, kind, [r.id for r in found])
     rows = [MappingRow(kind, r.id, label(r), detail(r), mapped.get(r.id)) for r in found]
     return RowPage(kind, rows, total, page, search)
 
@@ -76,16 +88,13 @@ def single_row(db: Database, company_id: int, realm_id: str, kind: str, inbuild_
         return None
     _, _, label, detail = _listing(kind)
     return MappingRow(kind, record.id, label(record), detail(record),
-                      mappings_for(db, company_id, realm_id, kind).get(record.id))
+                      mappings_for(db, company_id, realm_id, kind, [record.id]).get(record.id))
 
 
 def progress(db: Database, company_id: int, realm_id: str, kind: str) -> dict[str, int]:
     """How many records are confirmed, suggested, stale and unmapped."""
     _, count_records, _, _ = _listing(kind)
-    mapped = mappings_for(db, company_id, realm_id, kind).values()
-    confirmed = sum(1 for m in mapped if m.confirmed)
-    stale = sum(1 for m in mapped if m.stale)
-    suggested = sum(1 for m in mapped if m.source == "suggested" and not m.stale)
+    counts = mapping_counts(db, company_id, realm_id, kind)
     total = count_records(db, company_id)
-    return {"total": total, "confirmed": confirmed, "suggested": suggested, "stale": stale,
-            "unmapped": max(total - confirmed - suggested - stale, 0)}
+    return {"total": total, **counts,
+            "unmapped": max(total - counts["confirmed"] - counts["suggested"] - counts["stale"], 0)}

@@ -9,8 +9,9 @@ from sqlite_utils import Database
 from qbo.connection.access_tokens import qbo_client
 from qbo.connection.realm_settings import RealmSettings
 from qbo.intuit.errors import IntuitError
-from qbo.mapping.automatch import Candidate, Subject, auto_match
+from qbo.mapping.automatch_runs import forget_runs
 from qbo.mapping.checks import validate_mappings
+from qbo.mapping.kinds import KindSpec, candidates_for, kind_spec, one_to_one  # noqa: F401 - the wizard's names
 from qbo.mapping.quickbooks_bodies import body_for
 from qbo.mapping.reference_records import (
     EXPENSE_ACCOUNT_TYPES,
@@ -29,49 +30,16 @@ from qbo.mapping.store import (
     CREATED,
     PROJECT_CLASS,
     PROJECT_CUSTOMER,
-    PROJECT_JOB,
     VENDOR,
     copy_mappings,
     forget_kinds,
     save_mapping,
-    save_suggestions,
     stale_counts,
 )
-from qbo.records import catalog as records
+from qbo.mapping.suggestions import subjects_for, suggest_matches  # noqa: F401 - the wizard's names
 from qbo.storage.timeutil import utcnow
 
 REFRESH_AFTER = timedelta(minutes=5)
-ONE_TO_ONE_KINDS = (VENDOR, PROJECT_JOB)
-
-
-@dataclass(frozen=True)
-class KindSpec:
-    """Which QuickBooks list a kind of mapping points into, and how to filter it."""
-
-    entity: str
-    subtypes: tuple[str, ...] = ()
-    jobs: bool | None = None
-
-
-def kind_spec(kind: str, settings: RealmSettings | None) -> KindSpec:
-    if kind == VENDOR:
-        return KindSpec("Vendor")
-    if kind == PROJECT_CUSTOMER:
-        return KindSpec("Customer", jobs=False)
-    if kind == PROJECT_JOB:
-        return KindSpec("Customer", jobs=True)
-    if kind == PROJECT_CLASS:
-        return KindSpec("Class")
-    if settings is not None and settings.posting_style == "item":
-        return KindSpec("Item", subtypes=("Service", "NonInventory"))
-    return KindSpec("Account", subtypes=EXPENSE_ACCOUNT_TYPES)
-
-
-def one_to_one(kind: str, settings: RealmSettings | None) -> bool:
-    """Vendors and projects never share a QuickBooks record by default; in 'both' mode owners may."""
-    if kind == PROJECT_CUSTOMER:
-        return settings is None or settings.project_mapping != "both"
-    return kind in ONE_TO_ONE_KINDS
 
 
 def refresh_reference_records(db: Database, company_id: int, realm_id: str, entities, force: bool = False) -> None:
@@ -84,34 +52,6 @@ def refresh_reference_records(db: Database, company_id: int, realm_id: str, enti
             continue
         bodies = client.query_all(entity, where="Active IN (true, false)")
         replace_records(db, company_id, realm_id, entity, [record_from_api(entity, b) for b in bodies], now)
-
-
-def subjects_for(db: Database, company_id: int, kind: str, settings: RealmSettings | None) -> list[Subject]:
-    if kind == VENDOR:
-        return [Subject(v.id, v.name, "", v.email, v.tax_id) for v in records.list_vendors(db, company_id)]
-    if kind == PROJECT_CUSTOMER and settings is not None and settings.project_mapping == "both":
-        return [Subject(p.id, p.customer_name, "", p.customer_email) for p in records.list_projects(db, company_id)]
-    if kind in (PROJECT_CUSTOMER, PROJECT_JOB, PROJECT_CLASS):
-        return [Subject(p.id, p.name, p.number, p.customer_email) for p in records.list_projects(db, company_id)]
-    if kind == COST_CODE:
-        return [Subject(c.id, f"{c.code} {c.description}", c.code) for c in records.list_cost_codes(db, company_id)]
-    return [Subject(t.id, t.name, t.code) for t in records.list_cost_types(db, company_id)]
-
-
-def candidates_for(db: Database, company_id: int, realm_id: str, kind: str, settings) -> list[QboRecord]:
-    spec = kind_spec(kind, settings)
-    return list_records(db, company_id, realm_id, spec.entity, spec.subtypes, spec.jobs)
-
-
-def suggest_matches(db: Database, company_id: int, realm_id: str, kind: str, settings) -> int:
-    """Pre-fill unmapped rows with auto-match suggestions; returns how many were added."""
-    candidates = [
-        Candidate(r.qbo_id, r.name, r.code, r.email, r.tax_id)
-        for r in candidates_for(db, company_id, realm_id, kind, settings)
-    ]
-    companies = kind in (VENDOR, PROJECT_CUSTOMER)
-    matches = auto_match(subjects_for(db, company_id, kind, settings), candidates, one_to_one(kind, settings), companies)
-    return save_suggestions(db, company_id, realm_id, kind, matches, utcnow())
 
 
 def check_mappings(db: Database, company_id: int, realm_id: str, settings) -> int:
@@ -134,7 +74,9 @@ def create_in_quickbooks(db: Database, company_id: int, realm_id: str, kind: str
     record = record_from_api(spec.entity, created)
     now = utcnow()
     upsert_record(db, company_id, realm_id, record, now)
-    save_mapping(db, company_id, realm_id, kind, inbuild_id, record.qbo_id, record.name, CREATED, now, confidence=100)
+    reason = "created in QuickBooks" if was_created else "already in QuickBooks, linked"
+    save_mapping(db, company_id, realm_id, kind, inbuild_id, record.qbo_id, record.name, CREATED, now, confidence=100,
+                 match_reason=reason)
     return record, was_created
 
 
@@ -147,6 +89,7 @@ def income_and_expense_accounts(db: Database, company_id: int, realm_id: str) ->
 
 def forget_line_mappings(db: Database, company_id: int, realm_id: str) -> None:
     forget_kinds(db, company_id, realm_id, (COST_CODE, COST_TYPE))
+    forget_runs(db, company_id, realm_id, (COST_CODE, COST_TYPE))
 
 
 @dataclass(frozen=True)

@@ -27,24 +27,48 @@ class Mapping:
     shared_ok: bool
     stale: bool
     stale_reason: str | None
+    match_reason: str = ""  # why auto-match suggested it, in a few words
 
     @property
     def confirmed(self) -> bool:
         return self.source in CONFIRMED_SOURCES and not self.stale
 
 
+_COLUMNS = "kind, inbuild_id, qbo_id, qbo_name, source, confidence, shared_ok, status, stale_reason, match_reason"
+
+
 def _mapping(row: dict) -> Mapping:
     return Mapping(
         row["kind"], row["inbuild_id"], row["qbo_id"], row["qbo_name"], row["source"], row["confidence"],
-        bool(row["shared_ok"]), row["status"] == "stale", row["stale_reason"],
+        bool(row["shared_ok"]), row["status"] == "stale", row["stale_reason"], row.get("match_reason") or "",
     )
 
 
-def mappings_for(db: Database, company_id: int, realm_id: str, kind: str) -> dict[int, Mapping]:
-    rows = db.query(
-        "SELECT * FROM mappings WHERE company_id = ? AND realm_id = ? AND kind = ?", [company_id, realm_id, kind]
-    )
-    return {row["inbuild_id"]: _mapping(row) for row in rows}
+def _mapping_from(values: tuple) -> Mapping:
+    kind, inbuild_id, qbo_id, qbo_name, source, confidence, shared_ok, status, stale_reason, match_reason = values
+    return Mapping(kind, inbuild_id, qbo_id, qbo_name, source, confidence, bool(shared_ok), status == "stale",
+                   stale_reason, match_reason or "")
+
+
+def mappings_for(db: Database, company_id: int, realm_id: str, kind: str,
+                 inbuild_ids: list[int] | None = None) -> dict[int, Mapping]:
+    """The kind's mappings (only those of some records, when given: one page of rows)."""
+    sql = f"SELECT {_COLUMNS} FROM mappings WHERE company_id = ? AND realm_id = ? AND kind = ?"
+    params: list = [company_id, realm_id, kind]
+    if inbuild_ids is not None:
+        sql += f" AND inbuild_id IN ({', '.join('?' for _ in inbuild_ids)})"
+        params += inbuild_ids
+    return {values[1]: _mapping_from(values) for values in db.execute(sql, params).fetchall()}
+
+
+def mapping_counts(db: Database, company_id: int, realm_id: str, kind: str) -> dict[str, int]:
+    """How many mappings are confirmed, suggested and stale."""
+    confirmed = ", ".join(f"'{source}'" for source in CONFIRMED_SOURCES)
+    row = db.execute(
+        f"SELECT sum(status = 'ok' AND source IN ({confirmed})), sum(status = 'ok' AND source = '{SUGGESTED}'), "
+        "sum(status = 'stale') FROM mappings WHERE company_id = ? AND realm_id = ? AND kind = ?",
+        [company_id, realm_id, kind]).fetchone()
+    return {"confirmed": row[0] or 0, "suggested": row[1] or 0, "stale": row[2] or 0}
 
 
 def all_mappings(db: Database, company_id: int, realm_id: str) -> list[Mapping]:
@@ -54,15 +78,18 @@ def all_mappings(db: Database, company_id: int, realm_id: str) -> list[Mapping]:
 
 def save_mapping(
     db: Database, company_id: int, realm_id: str, kind: str, inbuild_id: int, qbo_id: str | None, qbo_name: str,
-    source: str, now: datetime, confidence: int = 0, shared_ok: bool = False,
+    source: str, now: datetime, confidence: int = 0, shared_ok: bool = False, match_reason: str = "",
 ) -> None:
     db.execute(
         "INSERT INTO mappings (company_id, realm_id, kind, inbuild_id, qbo_id, qbo_name, source, confidence, "
-        "shared_ok, status, stale_reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, ?) "
+        "shared_ok, status, stale_reason, updated_at, match_reason) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, ?, ?) "
         "ON CONFLICT (company_id, realm_id, kind, inbuild_id) DO UPDATE SET qbo_id = excluded.qbo_id, "
         "qbo_name = excluded.qbo_name, source = excluded.source, confidence = excluded.confidence, "
-        "shared_ok = excluded.shared_ok, status = 'ok', stale_reason = NULL, updated_at = excluded.updated_at",
-        [company_id, realm_id, kind, inbuild_id, qbo_id, qbo_name, source, confidence, int(shared_ok), to_db(now)],
+        "shared_ok = excluded.shared_ok, status = 'ok', stale_reason = NULL, updated_at = excluded.updated_at, "
+        "match_reason = excluded.match_reason",
+        [company_id, realm_id, kind, inbuild_id, qbo_id, qbo_name, source, confidence, int(shared_ok), to_db(now),
+         match_reason],
     )
 
 
@@ -74,9 +101,18 @@ def save_suggestions(db: Database, company_id: int, realm_id: str, kind: str, su
         for match in suggestions:
             if match.qbo_id and match.inbuild_id not in existing:
                 save_mapping(db, company_id, realm_id, kind, match.inbuild_id, match.qbo_id, match.qbo_name,
-                             SUGGESTED, now, confidence=match.confidence)
+                             SUGGESTED, now, confidence=match.confidence, match_reason=getattr(match, "why", ""))
                 added += 1
     return added
+
+
+def replace_suggestions(db: Database, company_id: int, realm_id: str, kind: str, suggestions: list,
+                        now: datetime) -> int:
+    """A fresh auto-match run: earlier suggestions go, the admin's choices stay; returns how many were added."""
+    with immediate(db):
+        db.execute("DELETE FROM mappings WHERE company_id = ? AND realm_id = ? AND kind = ? AND source = ?",
+                   [company_id, realm_id, kind, SUGGESTED])
+        return save_suggestions(db, company_id, realm_id, kind, suggestions, now)
 
 
 def clear_mapping(db: Database, company_id: int, realm_id: str, kind: str, inbuild_id: int) -> None:
@@ -116,8 +152,9 @@ def copy_mappings(db: Database, company_id: int, from_realm: str, to_realm: str,
     """Carry mappings to a newly switched-to realm, all marked stale until checked against that realm."""
     cursor = db.execute(
         "INSERT OR IGNORE INTO mappings (company_id, realm_id, kind, inbuild_id, qbo_id, qbo_name, source, "
-        "confidence, shared_ok, status, stale_reason, updated_at) SELECT company_id, ?, kind, inbuild_id, qbo_id, "
-        "qbo_name, source, confidence, shared_ok, 'stale', ?, ? FROM mappings WHERE company_id = ? AND realm_id = ?",
+        "confidence, shared_ok, status, stale_reason, updated_at, match_reason) SELECT company_id, ?, kind, "
+        "inbuild_id, qbo_id, qbo_name, source, confidence, shared_ok, 'stale', ?, ?, match_reason FROM mappings "
+        "WHERE company_id = ? AND realm_id = ?",
         [to_realm, reason, to_db(now), company_id, from_realm],
     )
     return cursor.rowcount

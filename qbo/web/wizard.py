@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, render_template, request, url_for
 
 from qbo.connection.realm_settings import (
     get_realm_settings,
@@ -14,15 +14,15 @@ from qbo.connection.realm_settings import (
 )
 from qbo.connection.state import ConnectionState, card_state
 from qbo.connection.store import get_connection
-from qbo.intuit.errors import IntuitError
 from qbo.mapping import service as mapping_service
 from qbo.mapping.reference_records import AP_ACCOUNT_TYPES, INCOME_ACCOUNT_TYPES, get_record, list_records
-from qbo.mapping.rows import progress, row_page
+from qbo.mapping.rows import progress
 from qbo.mapping.wizard_steps import (
     ACCOUNTS,
     GRANULARITIES,
     KIND_TITLES,
     LINES,
+    MAPPING_STEPS,
     POSTING_STYLES,
     PREFERENCES,
     PROJECT_MAPPINGS,
@@ -41,9 +41,10 @@ from qbo.storage.db import get_db
 from qbo.storage.timeutil import utcnow
 from qbo.web import htmx
 from qbo.web.access import integrations_admin_required
+from qbo.web.wizard_rows import chosen_kind, htmx_aware_redirect, load_lists, mapping_context, table_context
 
 bp = Blueprint("wizard", __name__, url_prefix="/settings/integrations/qbo/setup")
-LIST_ERROR = "QuickBooks could not be reached to load its lists. Your entries are saved; try again shortly."
+__all__ = ["bp", "htmx_aware_redirect", "render_step", "wizard_view"]
 
 
 def wizard_view(view):
@@ -60,10 +61,6 @@ def wizard_view(view):
         return view(membership, connection.realm_id, settings, *args, **kwargs)
 
     return wrapped
-
-
-def htmx_aware_redirect(url: str):
-    return htmx.client_redirect(url) if htmx.is_fragment_request() else redirect(url, 303)
 
 
 def render_step(step, settings, status=200, **context):
@@ -102,6 +99,25 @@ def show_step(membership, realm_id, settings, slug):
     return render_step(step, settings, **step_context(step, company_id, realm_id, settings))
 
 
+@bp.get("/<slug>/rows")
+@wizard_view
+def show_rows(membership, realm_id, settings, slug):
+    """One page of a mapping step's rows (paging, search): no list refresh, no auto-match, just the table."""
+    step = step_by_slug(slug)
+    if step is None or step.slug not in MAPPING_STEPS or settings is None:
+        return go_to(PREFERENCES)
+    context = table_context(step, membership.company.id, realm_id, settings, chosen_kind(step, settings))
+    rows = context["row_page"]
+    step_url = url_for("wizard.show_step", slug=step.slug, kind=context["kind"], q=rows.search or None,
+                       page=rows.page if rows.page > 1 else None)
+    if not htmx.is_fragment_request():
+        return htmx_aware_redirect(step_url)
+    body = render_template("wizard/_mapping_table.html", step=step, kind_titles=KIND_TITLES, **context)
+    response = make_response(body)
+    response.headers["HX-Push-Url"] = step_url
+    return htmx.vary_on_htmx(response)
+
+
 def step_context(step, company_id: int, realm_id: str, settings) -> dict:
     if step is PREFERENCES:
         return {"values": preference_values(settings, utcnow().date()), "errors": [],
@@ -113,14 +129,6 @@ def step_context(step, company_id: int, realm_id: str, settings) -> dict:
     return mapping_context(step, company_id, realm_id, settings)
 
 
-def load_lists(company_id: int, realm_id: str, entities, force: bool = False) -> str | None:
-    try:
-        mapping_service.refresh_reference_records(get_db(), company_id, realm_id, entities, force=force)
-    except IntuitError:
-        return LIST_ERROR
-    return None
-
-
 def accounts_context(company_id: int, realm_id: str, settings) -> dict:
     db = get_db()
     error = load_lists(company_id, realm_id, ("Account", "Item"))
@@ -130,21 +138,6 @@ def accounts_context(company_id: int, realm_id: str, settings) -> dict:
     return {"ap_accounts": list_records(db, company_id, realm_id, "Account", AP_ACCOUNT_TYPES),
             "income_choices": income, "income_label": "income item" if item_based else "income account",
             "list_error": error, "errors": []}
-
-
-def mapping_context(step, company_id: int, realm_id: str, settings, kind: str | None = None) -> dict:
-    db = get_db()
-    kinds = kinds_for_step(step.slug, settings)
-    kind = kind if kind in kinds else request.args.get("kind") if request.args.get("kind") in kinds else kinds[0]
-    spec = mapping_service.kind_spec(kind, settings)
-    error = load_lists(company_id, realm_id, sorted({mapping_service.kind_spec(k, settings).entity for k in kinds}))
-    if error is None:
-        mapping_service.suggest_matches(db, company_id, realm_id, kind, settings)
-    page = row_page(db, company_id, realm_id, kind, request.args.get("q", "").strip()[:100],
-                    request.args.get("page", 1, type=int))
-    return {"kinds": kinds, "kind": kind, "row_page": page, "progress": progress(db, company_id, realm_id, kind),
-            "options": mapping_service.candidates_for(db, company_id, realm_id, kind, settings),
-            "entity": spec.entity, "list_error": error, "one_to_one": mapping_service.one_to_one(kind, settings)}
 
 
 def review_context(company_id: int, realm_id: str, settings) -> dict:

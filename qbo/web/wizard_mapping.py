@@ -1,52 +1,31 @@
 """Row-level actions of the wizard's mapping steps: choose, clear, accept suggestions, create in QuickBooks."""
 from __future__ import annotations
 
-from flask import Blueprint, make_response, render_template, request, url_for
+from flask import Blueprint, make_response, render_template, request
 
 from qbo.intuit.errors import IntuitError
 from qbo.intuit.faults import QboFault
 from qbo.mapping import service as mapping_service
 from qbo.mapping.automatch import HIGH as HIGH_CONFIDENCE
 from qbo.mapping.quickbooks_bodies import CannotCreate
-from qbo.mapping.reference_records import find_by_name
+from qbo.mapping.record_search import find_options
+from qbo.mapping.reference_records import find_by_name, get_record
 from qbo.mapping.rows import single_row
 from qbo.mapping.store import MANUAL, accept_suggestions, clear_mapping, save_mapping, users_of
-from qbo.mapping.wizard_steps import KIND_TITLES, kinds_for_step, step_by_slug
+from qbo.mapping.wizard_steps import KIND_TITLES
 from qbo.storage.db import get_db
 from qbo.storage.timeutil import utcnow
-from qbo.web import htmx
-from qbo.web.wizard import htmx_aware_redirect, mapping_context, render_step, wizard_view
+from qbo.web import htmx, wizard_bulk
+from qbo.web.wizard import render_step, wizard_view
+from qbo.web.wizard_rows import back_to_step, mapping_context, posted_row, posted_step_and_kind, refuse
 
 bp = Blueprint("wizard_mapping", __name__, url_prefix="/settings/integrations/qbo/setup/map")
-
-
-def _kind_and_step(settings):
-    """The posted kind, if it belongs to the posted step under the current settings."""
-    step = step_by_slug(request.values.get("step", ""))
-    kind = request.values.get("kind", "")
-    if step is None or kind not in kinds_for_step(step.slug, settings):
-        return None, None
-    return step, kind
-
-
-def _posted_row(membership, realm_id, settings):
-    """(step, kind, inbuild_id) for a row action, or None unless all three are this company's and fit together."""
-    step, kind = _kind_and_step(settings)
-    inbuild_id = request.form.get("inbuild_id", type=int)
-    if step is None or inbuild_id is None or single_row(get_db(), membership.company.id, realm_id, kind,
-                                                         inbuild_id) is None:
-        return None
-    return step, kind, inbuild_id
-
-
-def _back_to_step(step, kind):
-    return htmx_aware_redirect(url_for("wizard.show_step", slug=step.slug, kind=kind,
-                                       q=request.values.get("q") or None, page=request.values.get("page") or None))
+bp.register_blueprint(wizard_bulk.bp)
 
 
 def _row_response(membership, realm_id, settings, step, kind, inbuild_id, message=None, status=200):
     if not htmx.is_fragment_request():
-        return _back_to_step(step, kind)
+        return back_to_step(step, kind)
     row = single_row(get_db(), membership.company.id, realm_id, kind, inbuild_id)
     options_entity = mapping_service.kind_spec(kind, settings).entity
     body = render_template("wizard/_mapping_row.html", row=row, step=step, kind=kind, message=message,
@@ -54,19 +33,29 @@ def _row_response(membership, realm_id, settings, step, kind, inbuild_id, messag
     return make_response(body, status)
 
 
+def _chosen_record(company_id: int, realm_id: str, kind: str, settings):
+    """The QuickBooks record the admin picked (by id from the combobox, or by exact name), if it is on this list."""
+    spec = mapping_service.kind_spec(kind, settings)
+    qbo_id = request.form.get("qbo_id", "").strip()
+    if qbo_id:
+        record = get_record(get_db(), company_id, realm_id, spec.entity, qbo_id)
+    else:
+        record = find_by_name(get_db(), company_id, realm_id, spec.entity, request.form.get("qbo_name", ""))
+    return record if record is not None and spec.admits(record) else None
+
+
 @bp.post("/save")
 @wizard_view
 def save_row(membership, realm_id, settings):
-    """The admin picked a QuickBooks record for one inBuild record (names from this realm's list only)."""
-    posted = _posted_row(membership, realm_id, settings)
+    """The admin picked a QuickBooks record for one inBuild record (from this realm's list only)."""
+    posted = posted_row(membership, realm_id, settings)
     if posted is None:
-        return _refuse()
+        return refuse()
     step, kind, inbuild_id = posted
     db = get_db()
     company_id = membership.company.id
-    spec = mapping_service.kind_spec(kind, settings)
-    record = find_by_name(db, company_id, realm_id, spec.entity, request.form.get("qbo_name", ""))
-    if record is None or record not in mapping_service.candidates_for(db, company_id, realm_id, kind, settings):
+    record = _chosen_record(company_id, realm_id, kind, settings)
+    if record is None:
         return _row_response(membership, realm_id, settings, step, kind, inbuild_id,
                              "Choose a record from this QuickBooks company's list.", 422)
     shared = request.form.get("share") == "1"
@@ -80,12 +69,25 @@ def save_row(membership, realm_id, settings):
     return _row_response(membership, realm_id, settings, step, kind, inbuild_id)
 
 
+@bp.get("/options")
+@wizard_view
+def search_options(membership, realm_id, settings):
+    """The combobox's listbox for one row: a few of this realm's records per keystroke."""
+    posted = posted_row(membership, realm_id, settings)
+    if posted is None:
+        return refuse()
+    step, kind, inbuild_id = posted
+    typed = request.args.get("qbo_name", "")
+    options = find_options(get_db(), membership.company.id, realm_id, kind, settings, inbuild_id, typed)
+    return render_template("wizard/_options.html", options=options, kind=kind, inbuild_id=inbuild_id, typed=typed)
+
+
 @bp.post("/clear")
 @wizard_view
 def clear_row(membership, realm_id, settings):
-    posted = _posted_row(membership, realm_id, settings)
+    posted = posted_row(membership, realm_id, settings)
     if posted is None:
-        return _refuse()
+        return refuse()
     step, kind, inbuild_id = posted
     clear_mapping(get_db(), membership.company.id, realm_id, kind, inbuild_id)
     return _row_response(membership, realm_id, settings, step, kind, inbuild_id)
@@ -95,9 +97,9 @@ def clear_row(membership, realm_id, settings):
 @wizard_view
 def create_row(membership, realm_id, settings):
     """Create the QuickBooks record for an unmatched row (or link an existing record of the same name)."""
-    posted = _posted_row(membership, realm_id, settings)
+    posted = posted_row(membership, realm_id, settings)
     if posted is None:
-        return _refuse()
+        return refuse()
     step, kind, inbuild_id = posted
     try:
         record, created = mapping_service.create_in_quickbooks(get_db(), membership.company.id, realm_id, kind,
@@ -111,39 +113,44 @@ def create_row(membership, realm_id, settings):
     return _row_response(membership, realm_id, settings, step, kind, inbuild_id, note)
 
 
+def _step_with_toast(membership, realm_id, settings, step, kind, message, level="success"):
+    if not htmx.is_fragment_request():
+        return back_to_step(step, kind)
+    response = render_step(step, settings, **mapping_context(step, membership.company.id, realm_id, settings, kind))
+    return htmx.trigger(response, htmx.toast(message, level))
+
+
 @bp.post("/accept")
 @wizard_view
 def accept_high_confidence(membership, realm_id, settings):
-    step, kind = _kind_and_step(settings)
+    step, kind = posted_step_and_kind(settings)
     if step is None:
-        return _refuse()
+        return refuse()
     count = accept_suggestions(get_db(), membership.company.id, realm_id, kind, HIGH_CONFIDENCE, utcnow())
-    if not htmx.is_fragment_request():
-        return _back_to_step(step, kind)
-    response = render_step(step, settings, **mapping_context(step, membership.company.id, realm_id, settings, kind))
-    return htmx.trigger(response, htmx.toast(f"Accepted {count} high-confidence matches."))
+    return _step_with_toast(membership, realm_id, settings, step, kind, f"Accepted {count} high-confidence matches.")
+
+
+@bp.post("/rematch")
+@wizard_view
+def rematch(membership, realm_id, settings):
+    """Run auto-match again now (it otherwise runs only when the lists change); choices made stay."""
+    step, kind = posted_step_and_kind(settings)
+    if step is None:
+        return refuse()
+    added = mapping_service.suggest_matches(get_db(), membership.company.id, realm_id, kind, settings, force=True)
+    return _step_with_toast(membership, realm_id, settings, step, kind, f"Auto-match suggested {added} matches.")
 
 
 @bp.post("/refresh")
 @wizard_view
 def refresh_lists(membership, realm_id, settings):
     """Re-read the QuickBooks lists now and re-check every mapping against them."""
-    step, kind = _kind_and_step(settings)
+    step, kind = posted_step_and_kind(settings)
     if step is None:
-        return _refuse()
+        return refuse()
     try:
         stale = mapping_service.check_mappings(get_db(), membership.company.id, realm_id, settings)
         message, level = f"QuickBooks lists refreshed. {stale} mappings need review.", "success"
     except IntuitError:
         message, level = "QuickBooks could not be reached. Try again shortly.", "error"
-    if not htmx.is_fragment_request():
-        return _back_to_step(step, kind)
-    response = render_step(step, settings, **mapping_context(step, membership.company.id, realm_id, settings, kind))
-    return htmx.trigger(response, htmx.toast(message, level))
-
-
-def _refuse():
-    message = "That record is not part of this company's setup."
-    if htmx.is_fragment_request():
-        return htmx.trigger(make_response(message, 404), htmx.toast(message, "error"))
-    return message, 404
+    return _step_with_toast(membership, realm_id, settings, step, kind, message, level)
