@@ -1,0 +1,1 @@
+"""QuickBooks Desktop through the QuickBooks Web Connector: the link, the SOAP service's logic and the qbXML."""

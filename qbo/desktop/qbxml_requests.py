@@ -1,0 +1,133 @@
+"""The qbXML request elements we send, built with lxml in the schema's element order (qbwc-facts.md §4).
+
+Bills and invoices start from the body the sync plans for QuickBooks Online (`qbo.sync.bodies`): its refs carry the
+mapped record's id, which for a company file is the ListID, so the same plan, Waiting rules and markers serve both.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from qbo.desktop.qbxml import PAGE_SIZE
+from qbo.desktop.soap import xml_text
+
+ITERATED = ("Vendor", "Customer", "Item")  # lists read page by page; the account list is short
+BILL_REF_LIMIT, INVOICE_REF_LIMIT, NAME_LIMIT, MEMO_LIMIT = 20, 11, 41, 4095
+
+
+def _element(tag: str, *children, **attributes) -> etree._Element:
+    element = etree.Element(tag, **attributes)
+    for item in children:
+        if item is not None:
+            element.append(item)
+    return element
+
+
+def _text(tag: str, value) -> etree._Element | None:
+    if value is None or value == "":
+        return None
+    element = etree.Element(tag)
+    element.text = xml_text(value)
+    return element
+
+
+def _ref(tag: str, ref: dict | None) -> etree._Element | None:
+    if not ref or not ref.get("value"):
+        return None
+    return _element(tag, _text("ListID", ref["value"]))
+
+
+def _name_ref(tag: str, full_name: str | None) -> etree._Element | None:
+    return _element(tag, _text("FullName", full_name[:209])) if full_name else None
+
+
+def _xml(element: etree._Element) -> str:
+    return etree.tostring(element, encoding="unicode")
+
+
+def _amount(value) -> str:
+    return f"{float(value):.2f}"
+
+
+def list_query(entity: str, iterator_id: str = "") -> str:
+    """A whole list, inactive records too (for the stale check): page by page where qbXML has iterators."""
+    tag = f"{entity}QueryRq"
+    if entity not in ITERATED:
+        return _xml(_element(tag, _text("ActiveStatus", "All")))
+    if iterator_id:
+        return _xml(_element(tag, _text("MaxReturned", PAGE_SIZE), iterator="Continue", iteratorID=iterator_id))
+    return _xml(_element(tag, _text("MaxReturned", PAGE_SIZE), _text("ActiveStatus", "All"), iterator="Start"))
+
+
+def query_by_name(entity: str, full_name: str) -> str:
+    return _xml(_element(f"{entity}QueryRq", _text("FullName", full_name)))
+
+
+def query_by_ref_number(entity: str, ref_number: str) -> str:
+    """Bills or invoices with this number, without lines: the marker in Memo says which one is ours."""
+    return _xml(_element(f"{entity}QueryRq", _text("RefNumber", ref_number), _text("IncludeLineItems", "false")))
+
+
+def vendor_add(name: str, email: str = "", phone: str = "", tax_id: str = "") -> str:
+    body = _element("VendorAdd", _text("Name", name[:NAME_LIMIT]), _text("CompanyName", name[:NAME_LIMIT]),
+                    _text("Phone", phone[:21]), _text("Email", email[:1023]), _text("VendorTaxIdent", tax_id[:15]))
+    return _xml(_element("VendorAddRq", body))
+
+
+def customer_add(name: str, parent_full_name: str = "", email: str = "") -> str:
+    """A customer, or a job under `parent_full_name` (a job's FullName is 'Parent:Job')."""
+    body = _element("CustomerAdd", _text("Name", name[:NAME_LIMIT]), _name_ref("ParentRef", parent_full_name),
+                    None if parent_full_name else _text("CompanyName", name[:NAME_LIMIT]),
+                    _text("Email", email[:1023]))
+    return _xml(_element("CustomerAddRq", body))
+
+
+def bill_add(body: dict) -> str:
+    lines = body.get("Line", [])
+    bill = _element(
+        "BillAdd", _ref("VendorRef", body.get("VendorRef")), _ref("APAccountRef", body.get("APAccountRef")),
+        _text("TxnDate", body.get("TxnDate")), _text("DueDate", body.get("DueDate")),
+        _text("RefNumber", (body.get("DocNumber") or "")[:BILL_REF_LIMIT]),
+        _text("Memo", (body.get("PrivateNote") or "")[:MEMO_LIMIT]),
+        *[_expense_line(line) for line in lines if "AccountBasedExpenseLineDetail" in line],
+        *[_item_line(line) for line in lines if "ItemBasedExpenseLineDetail" in line])
+    return _xml(_element("BillAddRq", bill))
+
+
+def _expense_line(line: dict) -> etree._Element:
+    detail = line["AccountBasedExpenseLineDetail"]
+    return _element("ExpenseLineAdd", _ref("AccountRef", detail.get("AccountRef")),
+                    _text("Amount", _amount(line["Amount"])),
+                    _text("Memo", (line.get("Description") or "")[:MEMO_LIMIT]),
+                    _ref("CustomerRef", detail.get("CustomerRef")), _ref("ClassRef", detail.get("ClassRef")),
+                    _text("BillableStatus", "Billable" if detail.get("CustomerRef") else None))
+
+
+def _item_line(line: dict) -> etree._Element:
+    detail = line["ItemBasedExpenseLineDetail"]
+    return _element("ItemLineAdd", _ref("ItemRef", detail.get("ItemRef")),
+                    _text("Desc", (line.get("Description") or "")[:MEMO_LIMIT]),
+                    _text("Quantity", detail.get("Qty", 1)), _text("Cost", _amount(detail.get("UnitPrice", 0))),
+                    _text("Amount", _amount(line["Amount"])), _ref("CustomerRef", detail.get("CustomerRef")),
+                    _ref("ClassRef", detail.get("ClassRef")),
+                    _text("BillableStatus", "Billable" if detail.get("CustomerRef") else None))
+
+
+def invoice_add(body: dict) -> str:
+    invoice = _element(
+        "InvoiceAdd", _ref("CustomerRef", body.get("CustomerRef")), _text("TxnDate", body.get("TxnDate")),
+        _text("RefNumber", (body.get("DocNumber") or "")[:INVOICE_REF_LIMIT]), _text("DueDate", body.get("DueDate")),
+        _text("Memo", (body.get("PrivateNote") or "")[:MEMO_LIMIT]),
+        *[_sales_line(line) for line in body.get("Line", []) if "SalesItemLineDetail" in line])
+    return _xml(_element("InvoiceAddRq", invoice))
+
+
+def _sales_line(line: dict) -> etree._Element:
+    detail = line["SalesItemLineDetail"]
+    return _element("InvoiceLineAdd", _ref("ItemRef", detail.get("ItemRef")),
+                    _text("Desc", (line.get("Description") or "")[:MEMO_LIMIT]),
+                    _text("Quantity", detail.get("Qty", 1)), _text("Rate", _amount(detail.get("UnitPrice", 0))),
+                    _ref("ClassRef", detail.get("ClassRef")), _text("Amount", _amount(line["Amount"])))
+
+
+def ref_number_for(entity: str, doc_number: str) -> str:
+    return doc_number[:BILL_REF_LIMIT if entity == "Bill" else INVOICE_REF_LIMIT]
