@@ -93,6 +93,13 @@ def get_sync_record(db: Database, company_id: int, realm_id: str, kind: str, rec
     return _sync_record(rows[0]) if rows else None
 
 
+def find_by_qbo_id(db: Database, company_id: int, realm_id: str, kind: str, qbo_id: str) -> SyncRecord | None:
+    """The record that became this QuickBooks Id in this realm (what a webhook names), if any."""
+    rows = list(db.query("SELECT * FROM sync_records WHERE company_id = ? AND realm_id = ? AND kind = ? "
+                         "AND qbo_id = ? ORDER BY updated_at DESC LIMIT 1", [company_id, realm_id, kind, qbo_id]))
+    return _sync_record(rows[0]) if rows else None
+
+
 def synced_in_other_realms(db: Database, company_id: int, realm_id: str) -> set[tuple[str, int]]:
     """Records that went to another QuickBooks company: never re-sent here unless the admin says so."""
     rows = db.query("SELECT kind, record_id FROM sync_records WHERE company_id = ? AND realm_id != ? "
