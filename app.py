@@ -12,13 +12,15 @@ from qbo.connection import cli as connection_cli
 from qbo.connection.crypto import TokenCipher
 from qbo.connection.key_rotation import refuse_missing_keys
 from qbo.connection.oauth_states import SqliteStateCache
+from qbo.desktop import cli as desktop_cli
 from qbo.emulator import cli as emulator_cli
 from qbo.intuit import oauth as intuit
 from qbo.jobs import health_tasks, sync_tasks  # noqa: F401  (registers the jobs and the periodic ones)
 from qbo.jobs.queue import bind_app_factory, huey  # the consumer runs `huey_consumer app.huey`
 from qbo.records import cli as records_cli
 from qbo.storage import db
-from qbo.web import auth, integrations, qbo_settings, records, security, settings, sync_pages, wizard, wizard_mapping
+from qbo.web import (auth, desktop, desktop_service, integrations, intuit_disconnect, qbo_settings, records, security,
+                     settings, sync_pages, webhooks, wizard, wizard_mapping)
 from qbo.web.instance_config import check_required_secrets, ensure_instance_config
 
 csrf = CSRFProtect()
@@ -30,6 +32,10 @@ DEFAULTS = {
     "INTUIT_CLIENT_SECRET": "inbuild-demo-secret",
     "INTUIT_REDIRECT_URI": "http://127.0.0.1:5000/settings/integrations/qbo/callback",
     "INTUIT_HTTP_TIMEOUT": 10,
+    # Intuit's app URLs: webhooks are verified with this token (the emulator's demo value; refused elsewhere),
+    # and the Disconnect URL's OpenID sign-in comes back here (register it with Intuit like the redirect URI).
+    "INTUIT_WEBHOOK_VERIFIER_TOKEN": webhooks.DEMO_VERIFIER_TOKEN,
+    "INTUIT_DISCONNECT_REDIRECT_URI": "http://127.0.0.1:5000/intuit/disconnected/callback",
     "SESSION_COOKIE_NAME": "__Host-inbuild_session",
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -60,14 +66,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         refuse_missing_keys(db.get_db(), app.extensions["token_cipher"])
     csrf.init_app(app)
+    # Intuit's webhook POST has no cookie, session or form to carry a CSRF token; it proves itself with the
+    # intuit-signature HMAC of its body instead, checked before anything else (qbo/web/webhooks.py).
+    csrf.exempt(webhooks.receive)
     auth.login_manager.init_app(app)
     intuit.init_app(app, SqliteStateCache())
     security.init_app(app)
     settings.init_app(app)
     for blueprint in (auth.bp, settings.bp, integrations.bp, qbo_settings.bp, sync_pages.bp, wizard.bp,
-                      wizard_mapping.bp, records.bp):
+                      wizard_mapping.bp, records.bp, desktop.bp, webhooks.bp, intuit_disconnect.bp):
         app.register_blueprint(blueprint)
-    for commands in (accounts_cli, connection_cli, records_cli, emulator_cli):
+    desktop_service.mount(app)  # the Web Connector's SOAP service at /qbwc (no cookies, no CSRF: see the module)
+    for commands in (accounts_cli, connection_cli, records_cli, emulator_cli, desktop_cli):
         commands.init_app(app)
     return app
 

@@ -36,12 +36,16 @@ from qbo.sync.bodies import marker  # noqa: E402
 from qbo.sync.engine import Worker, run_sync  # noqa: E402
 from qbo.sync.pacing import BATCHES_PER_MINUTE, REQUESTS_PER_MINUTE, Pacer  # noqa: E402
 from qbo.sync.push import BATCH_LIMIT  # noqa: E402
-from tests.conftest import ALEX, PAT, REALM_1, REALM_2, REALM_3, SAM, Browserless, app_config  # noqa: E402
+from tests.conftest import ALEX, REALM_1, Browserless, app_config  # noqa: E402
 from tests.sync.conftest import map_everything  # noqa: E402
 
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
-COMPANIES = (("Bench One", "one@bench.test", ALEX, REALM_1), ("Bench Two", "two@bench.test", SAM, REALM_2),
-             ("Bench Three", "three@bench.test", PAT, REALM_3))
+BENCH_USER = "bench.user@example.com"  # the emulator's user of its --extra-companies realms
+SCALING = (1, 5, 20)
+
+
+def bench_realm(n: int) -> str:
+    return f"91303500001{n:05d}"
 
 
 def free_port() -> int:
@@ -50,10 +54,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_emulator(folder: str) -> tuple[subprocess.Popen, str]:
+def start_emulator(folder: str, extra_companies: int = 0) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "qbo.emulator", "--port", str(port), "--database",
-                                os.path.join(folder, "emulator.sqlite3")], cwd=ROOT,
+    process = subprocess.Popen([sys.executable, "-m", "qbo.emulator", "--port", str(port), "--no-webhooks",
+                                "--extra-companies", str(extra_companies),
+                                "--database", os.path.join(folder, "emulator.sqlite3")], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -158,36 +163,49 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=4.0, help="how many times shorter the minute is")
     parser.add_argument("--divide", type=int, default=10, help="Intuit's limits divided by this, on both sides")
-    parser.add_argument("--minutes", type=int, default=4, help="scaled minutes of batch work per company")
+    parser.add_argument("--minutes", type=int, default=6, help="scaled minutes of batch work for one company")
+    parser.add_argument("--scaling-minutes", type=int, default=2, help="scaled minutes of work per company when "
+                                                                       "several sync at once")
     args = parser.parse_args()
     ceiling = BATCHES_PER_MINUTE * BATCH_LIMIT
-    bills = BATCHES_PER_MINUTE // args.divide * BATCH_LIMIT * args.minutes
+    per_minute_bills = BATCHES_PER_MINUTE // args.divide * BATCH_LIMIT
     with tempfile.TemporaryDirectory() as folder:
-        emulator, url = start_emulator(folder)
+        emulator, url = start_emulator(folder, extra_companies=max(SCALING))
         try:
             control(url, "throttle", {"enabled": True, "time_scale": args.scale,
                                       "requests_per_minute": REQUESTS_PER_MINUTE // args.divide,
                                       "batch_per_minute": BATCHES_PER_MINUTE // args.divide})
             app = make_app(folder, url)
-            ids = [connected_company(app, *company) for company in COMPANIES]
-            add_bills(app, ids[0], bills, 0)
-            one = per_minute(bills, sync_all(app, ids[:1], args.scale, args.divide), args.scale, args.divide)
-            for company_id in ids:
-                add_bills(app, company_id, bills, bills)
-            three = per_minute(3 * bills, sync_all(app, ids, args.scale, args.divide), args.scale, args.divide)
+            first = connected_company(app, "Bench Keystone", "keystone@bench.test", ALEX, REALM_1)
+            add_bills(app, first, per_minute_bills * args.minutes, 0)
+            one = per_minute(per_minute_bills * args.minutes, sync_all(app, [first], args.scale, args.divide),
+                             args.scale, args.divide)
             base_count = REQUESTS_PER_MINUTE // args.divide * 2
-            base = per_minute(base_count, baseline(app, ids[0], base_count, args.scale, args.divide), args.scale,
+            base = per_minute(base_count, baseline(app, first, base_count, args.scale, args.divide), args.scale,
                               args.divide)
+            ids = [connected_company(app, f"Bench {n}", f"bench{n}@bench.test", BENCH_USER, bench_realm(n))
+                   for n in range(max(SCALING))]
+            scaling, used = {}, 0
+            for count in SCALING:
+                group = ids[used:used + count]
+                used += count
+                bills = per_minute_bills * args.scaling_minutes
+                for company_id in group:
+                    add_bills(app, company_id, bills, 0)
+                elapsed = sync_all(app, group, args.scale, args.divide)
+                scaling[count] = per_minute(bills * count, elapsed, args.scale, args.divide)
         finally:
             emulator.terminate()
             emulator.wait(timeout=10)
-    print(f"scale {args.scale:g}x clock, limits / {args.divide}, {bills} bills per company")
+    print(f"scale {args.scale:g}x clock, limits / {args.divide}; one company: {per_minute_bills * args.minutes} bills")
     print(f"engine, 1 company : {one:7.0f} records/min = {one / ceiling:.2f} of the batch ceiling ({ceiling}/min)")
     print(f"baseline          : {base:7.0f} records/min = {base / REQUESTS_PER_MINUTE:.2f} of its ceiling "
           f"({REQUESTS_PER_MINUTE}/min)")
     print(f"engine / baseline : {one / base:.1f}x")
-    print(f"engine, 3 companies at once (3 realms): {three:7.0f} records/min in all = {three / one:.2f}x one company "
-          f"({three / 3 / ceiling:.2f} of each realm's ceiling)")
+    for count, rate in scaling.items():
+        print(f"{count:2d} companies at once ({per_minute_bills * args.scaling_minutes} bills each): {rate:7.0f} "
+              f"records/min in all = {rate / scaling[1]:.2f}x one company, {rate / count / ceiling:.2f} of each "
+              f"realm's ceiling")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from .responses import (
 )
 from .selects import query_fault, select
 from .token_format import ACCESS_TOKEN_HEADER
+from .webhook_outbox import Change, change_of_write
 from .wire import bearer_token, wire_endpoint
 from .writes import WriteOptions, perform
 
@@ -88,17 +89,25 @@ def read_entity(realm_id: str, resource: str, entity_id: str) -> Response:
     return json_response({entity: found, "time": intuit_time()})
 
 
-def _replayable(realm_id: str, answer: Callable[[sqlite3.Connection], Response]) -> Response:
-    """Run a write once per requestid: a repeat gets the first response back, doing nothing."""
+def _replayable(realm_id: str, answer: Callable[[sqlite3.Connection, list[Change]], Response]) -> Response:
+    """Run a write once per requestid: a repeat gets the first response back, doing nothing.
+
+    The answer lists the changes it made; their webhook events commit with them and go out afterwards.
+    """
     request_id = request.args.get("requestid")
-    with current_emulator().db.transaction() as conn:
+    emulator = current_emulator()
+    changes: list[Change] = []
+    with emulator.db.transaction() as conn:
         stored = find_response(conn, realm_id, request_id) if request_id else None
         if stored is not None:
             return Response(stored.body, stored.status, content_type=API_TYPE)
-        response = answer(conn)
+        response = answer(conn, changes)
         if request_id:
             remember_response(conn, realm_id, request_id,
                               StoredResponse(response.status_code, response.get_data(as_text=True)))
+        recorded = emulator.webhooks.record(conn, changes)
+    if recorded:
+        emulator.webhooks.wake()
     return response
 
 
@@ -116,11 +125,12 @@ def batch(realm_id: str) -> Response:
         return unsupported_operation()
     options = _write_options()
 
-    def answer(conn: sqlite3.Connection) -> Response:
+    def answer(conn: sqlite3.Connection, changes: list[Change]) -> Response:
         try:
             items = run_batch(conn, realm_id, body["BatchItemRequest"], options)
         except EntityFault as fault:
             return fault_response(fault)
+        changes.extend(_batch_changes(realm_id, body["BatchItemRequest"], items))
         return json_response({"BatchItemResponse": items, "time": intuit_time()})
     return _replayable(realm_id, answer)
 
@@ -136,14 +146,29 @@ def write(realm_id: str, resource: str) -> Response:
     body = request.get_json(force=True, silent=True)
     options = _write_options()
 
-    def answer(conn: sqlite3.Connection) -> Response:
+    def answer(conn: sqlite3.Connection, changes: list[Change]) -> Response:
         try:
             saved = perform(conn, realm_id, entity, None if operation == "update" else operation,
                             body, options)
         except EntityFault as fault:
             return fault_response(fault)
+        changes.append(change_of_write(realm_id, entity, operation, body, saved))
         return json_response({entity: saved, "time": intuit_time()})
     return _replayable(realm_id, answer)
+
+
+def _batch_changes(realm_id: str, requests_: list, items: list[dict]) -> list[Change]:
+    """The changes of the batch items that succeeded (queries and faulted items change nothing)."""
+    changes = []
+    for item_request, item in zip(requests_, items, strict=True):
+        entity = next((key for key in item if key in WRITABLE.values()), None)
+        if entity is None:
+            continue
+        operation = item_request.get("operation")
+        if operation == "update" and str(item_request.get("optionsData", "")).lower() == "void":
+            operation = "void"
+        changes.append(change_of_write(realm_id, entity, operation, item_request.get(entity), item[entity]))
+    return changes
 
 
 def _query_text() -> str:

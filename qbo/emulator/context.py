@@ -10,6 +10,7 @@ from .directory import Client
 from .keys import SigningKey
 from .settings import Settings, load_settings
 from .throttle import Throttle
+from .webhooks import WebhookSender
 
 EXTENSION_KEY = "intuit_emulator"
 
@@ -22,6 +23,7 @@ class Emulator:
     default_settings: Settings
     config_clients: tuple[Client, ...]
     throttle: Throttle
+    webhooks: WebhookSender
 
     def settings(self) -> Settings:
         """The settings in force right now."""

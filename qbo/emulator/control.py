@@ -16,9 +16,14 @@ from .directory import (
 from .company_preferences import load_preferences
 from .faults import FAULT_KINDS, FAULT_RESOURCES, add_fault, clear_faults, list_faults, parse_fault
 from .grant_admin import disconnect_realm, expire_access_tokens, expire_refresh_tokens, list_grants
+from .resources import WRITABLE_ENTITIES
 from .seed import USERS, reset
 from .settings import clear_settings, load_settings, parse_settings, save_settings
 from .token_format import fingerprint
+from .user_changes import CHANGES
+from .webhook_config import clear_config as clear_webhook_config
+from .webhook_config import load_config as load_webhook_config
+from .webhook_outbox import clear_outbox, list_deliveries, pending_count
 
 bp = Blueprint("emulator_control", __name__, url_prefix="/_emulator")
 
@@ -61,10 +66,12 @@ def index() -> str:
             "settings": load_settings(conn, emulator.default_settings),
             "preferences": {company.realm_id: load_preferences(conn, company.realm_id)
                             for company in list_companies(conn)},
+            "webhooks": load_webhook_config(conn, emulator.webhooks.defaults),
+            "webhook_pending": pending_count(conn), "deliveries": list_deliveries(conn, limit=10),
         }
     return render_template("emulator/control.html", users=USERS, fault_kinds=FAULT_KINDS,
                            fault_resources=FAULT_RESOURCES, throttle=emulator.throttle.settings,
-                           **page)
+                           change_entities=sorted(WRITABLE_ENTITIES), user_changes=CHANGES, **page)
 
 
 def _displayable(grant: dict) -> dict:
@@ -170,11 +177,13 @@ def grants() -> ResponseReturnValue:
 
 @bp.post("/api/reset")
 def reset_state() -> ResponseReturnValue:
-    """Return to the seed state (throttle too); configured clients are restored, registered kept."""
+    """Return to the seed state (throttle and webhooks too); configured clients are restored, registered kept."""
     emulator = current_emulator()
     with emulator.db.transaction() as conn:
         reset(conn)
         clear_settings(conn)
+        clear_webhook_config(conn)
+        clear_outbox(conn)
         for client in emulator.config_clients:
             save_client(conn, client)
     emulator.throttle.reset()

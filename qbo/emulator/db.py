@@ -65,6 +65,14 @@ CREATE TABLE IF NOT EXISTS calls (
     id INTEGER PRIMARY KEY, endpoint TEXT NOT NULL, method TEXT NOT NULL,
     grant_type TEXT, status INTEGER NOT NULL, realm_id TEXT, fault TEXT,
     intuit_tid TEXT NOT NULL, at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS webhook_outbox (
+    id INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, realm_id TEXT NOT NULL,
+    entity TEXT NOT NULL, entity_id TEXT NOT NULL, operation TEXT NOT NULL, at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+    id INTEGER PRIMARY KEY, at REAL NOT NULL, url TEXT NOT NULL, format TEXT NOT NULL,
+    body TEXT NOT NULL, events INTEGER NOT NULL, realms TEXT NOT NULL,
+    status INTEGER, error TEXT NOT NULL DEFAULT '', redelivery_of INTEGER);
 """
 
 

@@ -72,17 +72,36 @@ DEMO_CLIENT: dict = {
     "redirect_uris": [
         "http://127.0.0.1:5000/settings/integrations/qbo/callback",
         "http://localhost:5000/settings/integrations/qbo/callback",
+        # The OpenID-only sign-in on inBuild's Disconnect URL landing page.
+        "http://127.0.0.1:5000/intuit/disconnected/callback",
+        "http://localhost:5000/intuit/disconnected/callback",
     ],
     "name": "inBuild Accounting Integrations",
 }
 
 
-def seed(conn: sqlite3.Connection) -> None:
-    """Insert any seed rows that are missing (idempotent)."""
+BENCH_USER_EMAIL = "bench.user@example.com"
+
+
+def bench_companies(count: int) -> tuple[SeedCompany, ...]:
+    """Extra companies for benchmarks (many realms syncing at once), each with Keystone's lists."""
+    return tuple(SeedCompany(f"91303500001{n:05d}", f"Benchmark Builders {n}", f"ap{n}@bench.example",
+                             "(215) 555-0199", "1 Bench Street", "Philadelphia", "PA", "19107",
+                             "https://bench.example", "2020-01-01") for n in range(count))
+
+
+def bench_user(companies: tuple[SeedCompany, ...]) -> SeedUser:
+    return SeedUser(BENCH_USER_EMAIL, "Bench", "User", "0b3e0c1e-bench-user-0000-000000000000",
+                    tuple(c.realm_id for c in companies), "+12155550199")
+
+
+def seed(conn: sqlite3.Connection, extra_companies: int = 0) -> None:
+    """Insert any seed rows that are missing (idempotent); `extra_companies` adds benchmark realms."""
     created = now()
-    for company in COMPANIES:
+    extras = bench_companies(extra_companies)
+    for company in COMPANIES + extras:
         _seed_company(conn, company, created)
-    for user in USERS:
+    for user in USERS + ((bench_user(extras),) if extras else ()):
         _seed_user(conn, user)
 
 

@@ -337,6 +337,46 @@ def m007_sync(db: Database) -> None:
 
 
 @migrations()
+def m008_automatch_and_bulk_create(db: Database) -> None:
+    """Why each suggestion was made, the lists auto-match last ran on, FullyQualifiedName, bulk creates."""
+    db["mappings"].add_column("match_reason", str, not_null_default="")
+    db["qbo_reference_records"].add_column("full_name", str, not_null_default="")
+    _run_statements(db, """
+        CREATE TABLE automatch_runs (
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            inputs_digest TEXT NOT NULL,
+            ran_at TEXT NOT NULL,
+            PRIMARY KEY (company_id, realm_id, kind)
+        );
+        CREATE TABLE bulk_creates (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            request_key TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('running', 'paused', 'finished')),
+            message TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE INDEX bulk_creates_company ON bulk_creates(company_id, realm_id, kind, id);
+        CREATE TABLE bulk_create_items (
+            bulk_id INTEGER NOT NULL REFERENCES bulk_creates(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            inbuild_id INTEGER NOT NULL,
+            qbo_name TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'created', 'linked', 'failed')),
+            chunk INTEGER,
+            qbo_id TEXT,
+            message TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (bulk_id, inbuild_id)
+        )
+        """)
+
+
+@migrations()
 def m011_sign_in_limits(db: Database) -> None:
     """Counters for sign-in throttling (Flask-Limiter's fixed windows), shared by every worker process."""
     _run_statements(db, """
@@ -356,6 +396,37 @@ def m012_audit_qbo_user(db: Database) -> None:
 
 
 @migrations()
+def m010_webhooks(db: Database) -> None:
+    """Intuit's webhook events (one row per event id, so a replay adds nothing), and disconnects made in QuickBooks."""
+    _run_statements(db, """
+        CREATE TABLE webhook_events (
+            event_id TEXT PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            deleted_id TEXT,
+            occurred_at TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'processing', 'done', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            outcome TEXT NOT NULL DEFAULT '',
+            received_at TEXT NOT NULL,
+            claimed_at TEXT,
+            processed_at TEXT
+        );
+        CREATE INDEX webhook_events_due ON webhook_events(status, company_id, received_at);
+        CREATE TABLE qbo_disconnect_notices (
+            company_id INTEGER PRIMARY KEY REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            company_name TEXT,
+            qbo_user_email TEXT,
+            noticed_at TEXT NOT NULL
+        )
+        """)
+
+
+@migrations()
 def m013_connection_incidents(db: Database) -> None:
     """A connection's expired or error spells, so each one is announced to the admins once, and its end too."""
     _run_statements(db, """
@@ -368,4 +439,87 @@ def m013_connection_incidents(db: Database) -> None:
             closed_at TEXT
         );
         CREATE UNIQUE INDEX connection_incidents_open ON connection_incidents(company_id) WHERE closed_at IS NULL
+        """)
+
+
+@migrations()
+def m009_desktop(db: Database) -> None:
+    """QuickBooks Desktop through the Web Connector: issued credentials, company files, sessions and their steps."""
+    _run_statements(db, """
+        CREATE TABLE qbd_company_files (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            file_path TEXT NOT NULL,
+            company_name TEXT NOT NULL DEFAULT '',
+            product_name TEXT NOT NULL DEFAULT '',
+            country TEXT NOT NULL DEFAULT '',
+            qbxml_version TEXT NOT NULL DEFAULT '',
+            first_seen_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            UNIQUE (company_id, file_path COLLATE NOCASE)
+        );
+        CREATE TABLE qbd_links (
+            company_id INTEGER PRIMARY KEY REFERENCES companies(id) ON DELETE CASCADE,
+            username TEXT NOT NULL UNIQUE,
+            password_hash TEXT,
+            credential_version INTEGER NOT NULL DEFAULT 1,
+            owner_id TEXT NOT NULL,
+            file_id TEXT NOT NULL,
+            run_every_minutes INTEGER NOT NULL CHECK (run_every_minutes BETWEEN 1 AND 1440),
+            company_file_id INTEGER REFERENCES qbd_company_files(id) ON DELETE SET NULL,
+            issued_at TEXT NOT NULL,
+            password_issued_at TEXT NOT NULL,
+            first_contact_at TEXT,
+            last_contact_at TEXT,
+            client_version TEXT NOT NULL DEFAULT '',
+            last_error TEXT,
+            last_error_at TEXT,
+            revoked_at TEXT
+        );
+        CREATE TABLE qbd_sessions (
+            id INTEGER PRIMARY KEY,
+            ticket_hash TEXT NOT NULL UNIQUE,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            credential_version INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('open', 'closed', 'ended')),
+            realm_id TEXT,
+            qbxml_version TEXT,
+            run_id INTEGER,
+            last_error TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL
+        );
+        CREATE INDEX qbd_sessions_company ON qbd_sessions(company_id, state);
+        CREATE TABLE qbd_steps (
+            session_id INTEGER NOT NULL REFERENCES qbd_sessions(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            phase INTEGER NOT NULL,
+            purpose TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            record_kind TEXT,
+            record_id INTEGER,
+            detail TEXT NOT NULL DEFAULT '{}',
+            request_xml TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'done', 'failed')),
+            PRIMARY KEY (session_id, seq)
+        );
+        CREATE TABLE qbd_list_pages (
+            session_id INTEGER NOT NULL REFERENCES qbd_sessions(id) ON DELETE CASCADE,
+            entity TEXT NOT NULL,
+            qbo_id TEXT NOT NULL,
+            record TEXT NOT NULL,
+            PRIMARY KEY (session_id, entity, qbo_id)
+        );
+        CREATE TABLE qbd_list_adds (
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('vendor', 'project_customer', 'project_job')),
+            inbuild_id INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'done', 'failed')),
+            list_id TEXT,
+            edit_sequence TEXT,
+            message TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (company_id, realm_id, kind, inbuild_id)
+        )
         """)

@@ -92,8 +92,8 @@ def _place(plan: Plan, kind: str, record, body: dict | Waiting, state: SyncRecor
     version = body_version(body)
     if state is not None and state.status == SYNCED and state.synced_version == version and not forced:
         return
-    if state is not None and state.status in (WITHDRAWN, DELETED):
-        return  # the admin decides what happens to a withdrawn or deleted record
+    if state is not None and state.status in (WITHDRAWN, DELETED) and not forced:
+        return  # the admin decides what happens to a withdrawn or removed record (Resync creates it again)
     label = f"{'Bill' if kind == BILL else 'Invoice'} {record.number}"
     action = Action(kind, record.id, label, record.number, body, version, state)
     (plan.updates if action.is_update else plan.creates).append(action)

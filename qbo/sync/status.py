@@ -9,7 +9,14 @@ from sqlite_utils import Database
 from qbo.connection.store import get_connection
 from qbo.mapping.store import COST_CODE, COST_TYPE, PROJECT_CLASS, PROJECT_CUSTOMER, PROJECT_JOB, VENDOR
 from qbo.sync.store import (
-    SyncRecord, SyncRun, count_by_status, count_runs, lease_holder, recent_runs, sync_issues, sync_records,
+    SyncRecord,
+    SyncRun,
+    count_by_status,
+    count_runs,
+    lease_holder,
+    recent_runs,
+    sync_issues,
+    sync_records,
 )
 
 HISTORY_PAGE = 10

@@ -6,14 +6,20 @@ from flask_login import current_user
 
 from qbo.connection import checks, lifecycle
 from qbo.connection.oauth_states import CONNECT, INTENTS, RECONNECT, SWITCH
+from qbo.connection.quickbooks_disconnect import disconnect_notice
 from qbo.connection.realm_settings import get_realm_settings
 from qbo.connection.state import ConnectionState, card_state, check_due
 from qbo.connection.store import PROVIDER_NAMES, QBO, active_integration, get_connection
+from qbo.desktop import link_store as desktop_links
+from qbo.desktop.lifecycle import RUN_EVERY_CHOICES
+from qbo.desktop.state import DesktopState
+from qbo.desktop.state import card_state as desktop_card_state
 from qbo.intuit.errors import IntuitUnavailable
 from qbo.mapping.service import review_needed
 from qbo.storage.db import get_db
 from qbo.storage.timeutil import utcnow
 from qbo.sync.status import sync_overview
+from qbo.sync.store import count_by_status
 from qbo.web import htmx, sign_in
 from qbo.web.access import integrations_admin_required
 
@@ -37,12 +43,23 @@ def qbo_card_context(company_id: int) -> dict:
         "States": ConnectionState,
         "check_due": check_due(connection, now),
         "sync_run": sync_overview(db, company_id).current if realm else None,
+        "quickbooks_disconnect": disconnect_notice(db, company_id, connection),  # Intuit's Disconnect URL
     }
 
 
-def qbd_card_context(company_id: int) -> dict:
-    active = active_integration(get_db(), company_id)
-    return {"show_qbd": active is None or active.provider != QBO}
+def qbd_card_context(company_id: int, password: str | None = None) -> dict:
+    """The QuickBooks Desktop slot: the card (or why it is not offered), and a just-issued password to show once."""
+    db = get_db()
+    active = active_integration(db, company_id)
+    link = desktop_links.get_link(db, company_id)
+    row_state = desktop_links.connection_state(db, company_id)
+    state = desktop_card_state(link, row_state not in (None, "disconnected"), row_state == "error")
+    company_file = desktop_links.get_company_file(db, link.company_file_id) if link else None
+    realm = company_file.realm_id if company_file and state is not DesktopState.NOT_CONNECTED else None
+    return {"show_qbd": active is None or active.provider != QBO, "qbd_state": state, "QbdStates": DesktopState,
+            "qbd_link": link, "qbd_file": company_file if realm else None, "qbd_password": password,
+            "qbd_counts": count_by_status(db, company_id, realm) if realm else {},
+            "qbd_run_every": RUN_EVERY_CHOICES}
 
 
 def render_qbo_card(company_id: int):

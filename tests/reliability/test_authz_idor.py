@@ -17,8 +17,11 @@ from tests.conftest import ALEX, REALM_1
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 GUARDED_TABLES = ("companies", "users", "memberships", "connections", "realm_settings", "pending_revocations")
 ACME_SECRETS = (ALEX, "Alex Morgan", REALM_1, "Keystone Builders")  # Acme's connection, as shown to Acme
-# Public by design: sign-in, and /healthz (it says only "ok" or "failing" for the database and the job queue).
-SKIP_ENDPOINTS = {"static", "home", "auth.login", "auth.logout", "auth.switch_company", "health"}
+# Public by design: sign-in; /healthz (it says only "ok" or "failing" for the database and the job queue);
+# Intuit's webhooks (signed with the verifier token, tests/webhooks) and the Disconnect URL's landing and OpenID
+# sign-in (it disconnects only what QuickBooks confirms is gone, tests/webhooks/test_intuit_disconnect.py).
+SKIP_ENDPOINTS = {"static", "home", "auth.login", "auth.logout", "auth.switch_company", "health", "webhooks.receive",
+                  "intuit_disconnect.landing", "intuit_disconnect.start_sign_in", "intuit_disconnect.callback"}
 REFUSED = {"staff@acme.test": NOT_ADMIN, "admin@birch.test": FEATURE_OFF}
 
 

@@ -1,0 +1,45 @@
+"""Changes a QuickBooks user makes in QuickBooks itself (edit, make inactive, delete, void), for the control page.
+
+They go through the same write code as the API, so they bump SyncToken and LastUpdatedTime and produce the
+same webhook events an API write would.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from .entities import get_entity
+from .resources import LIST_ENTITIES, TRANSACTION_ENTITIES, VOIDABLE_ENTITIES, WRITABLE_ENTITIES
+from .transaction_writes import delete_transaction, void_invoice
+from .webhook_outbox import Change
+from .writes import write_entity
+
+CHANGES = ("update", "deactivate", "reactivate", "delete", "void")
+
+
+def apply_user_change(conn: sqlite3.Connection, realm_id: str, entity: str, entity_id: str, change: str,
+                      at: float) -> tuple[dict, Change]:
+    """Make the change; the record as QuickBooks now holds it and the event it makes.
+
+    ValueError for a request that makes no sense; EntityFault when QuickBooks would refuse (closed books).
+    """
+    if entity not in WRITABLE_ENTITIES or change not in CHANGES:
+        raise ValueError(f"entity must be one of {', '.join(sorted(WRITABLE_ENTITIES))} and change one of"
+                         f" {', '.join(CHANGES)}")
+    existing = get_entity(conn, realm_id, entity, entity_id)
+    if existing is None:
+        raise LookupError(f"{entity} {entity_id} does not exist in realm {realm_id}")
+    current = {"Id": existing["Id"], "SyncToken": existing["SyncToken"]}
+    if change == "delete" and entity in TRANSACTION_ENTITIES:
+        delete_transaction(conn, realm_id, entity, current, at)
+        return {**existing, "status": "Deleted"}, Change(realm_id, entity, entity_id, "Delete")
+    if change == "void" and entity in VOIDABLE_ENTITIES:
+        return void_invoice(conn, realm_id, current, at), Change(realm_id, entity, entity_id, "Void")
+    if change in ("deactivate", "reactivate") and entity in LIST_ENTITIES:
+        active = change == "reactivate"
+        saved = write_entity(conn, realm_id, entity, {**current, "sparse": True, "Active": active}, at)
+        return saved, Change(realm_id, entity, entity_id, "Update" if active else "Delete")
+    if change == "update":
+        saved = write_entity(conn, realm_id, entity, {**current, "sparse": True}, at)
+        return saved, Change(realm_id, entity, entity_id, "Update")
+    raise ValueError(f"{change} does not apply to a {entity}")
+
