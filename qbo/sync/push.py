@@ -92,8 +92,13 @@ def _send_batch(ctx: RunContext, chunk: list[Action]) -> None:
             _send_single_create(ctx, action)
         return
     by_bid = {str(answer.get("bId")): answer for answer in answers}
-    for n, action in enumerate(chunk, 1):
-        _record_answer(ctx, action, by_bid.get(str(n)))
+    outcomes = [_outcome(ctx, action, by_bid.get(str(n))) for n, action in enumerate(chunk, 1)]
+    with immediate(ctx.db):  # the whole batch's Ids and SyncTokens in one transaction
+        for action, saved, fault in outcomes:
+            if saved is not None:
+                _write_synced(ctx, action, saved, created=True)
+            elif fault is not None:
+                _write_failure(ctx, action, fault)
 
 
 def _send_single_create(ctx: RunContext, action: Action) -> None:
@@ -108,23 +113,29 @@ def _send_single_create(ctx: RunContext, action: Action) -> None:
 
 
 def _record_create_failure(ctx: RunContext, action: Action, fault: QboFault) -> None:
-    """A duplicate number may be this very record, created by a request whose answer was lost: link it."""
-    if fault.code == "6140":
-        found = _find_in_quickbooks(ctx, action.kind, action.record_id)
-        if found is not None:
-            _record_synced(ctx, action, found, created=True)
-            return
-    _record_failure(ctx, action, fault)
+    found = _ours_after_all(ctx, action, fault)
+    if found is not None:
+        _record_synced(ctx, action, found, created=True)
+    else:
+        _record_failure(ctx, action, fault)
 
 
-def _record_answer(ctx: RunContext, action: Action, answer: dict | None) -> None:
+def _ours_after_all(ctx: RunContext, action: Action, fault: QboFault) -> dict | None:
+    """A duplicate number may be this very record, created by a request whose answer was lost: find it."""
+    return _find_in_quickbooks(ctx, action.kind, action.record_id) if fault.code == "6140" else None
+
+
+def _outcome(ctx: RunContext, action: Action, answer: dict | None) -> tuple[Action, dict | None, QboFault | None]:
+    """(action, the record QuickBooks holds, or its refusal); neither when it gave no word on this one, which
+    then stays `sending` and is looked up before it is sent again."""
     if answer is None:
-        return  # no word on this one: it stays `sending` and is looked up before it is sent again
+        return action, None, None
     if "Fault" in answer:
         fault = fault_from(200, {"Fault": answer["Fault"]}, None) or QboFault("", "", "", 200, None)
-        _record_create_failure(ctx, action, fault)
-    elif isinstance(answer.get(ENTITY[action.kind]), dict):
-        _record_synced(ctx, action, answer[ENTITY[action.kind]], created=True)
+        found = _ours_after_all(ctx, action, fault)
+        return action, found, None if found else fault
+    saved = answer.get(ENTITY[action.kind])
+    return action, saved if isinstance(saved, dict) else None, None
 
 
 def _update_once_more_if_stale(ctx: RunContext, action: Action) -> dict:
@@ -175,12 +186,16 @@ def _mark_sending(ctx: RunContext, actions: list[Action]) -> None:
 
 
 def _record_synced(ctx: RunContext, action: Action, saved: dict, created: bool) -> None:
-    now = ctx.now()
     with immediate(ctx.db):
-        save_state(ctx.db, ctx.company_id, ctx.realm_id, action.kind, action.record_id, now, status=SYNCED,
-                   qbo_id=str(saved["Id"]), sync_token=str(saved.get("SyncToken", "0")), version=action.version,
-                   synced_version=action.version, message="", fix_kind=None, fix_inbuild_id=None, synced_at=now)
-        add_to_run(ctx.db, ctx.run_id, done=1, **({"created": 1} if created else {"updated": 1}))
+        _write_synced(ctx, action, saved, created)
+
+
+def _write_synced(ctx: RunContext, action: Action, saved: dict, created: bool) -> None:
+    now = ctx.now()
+    save_state(ctx.db, ctx.company_id, ctx.realm_id, action.kind, action.record_id, now, status=SYNCED,
+               qbo_id=str(saved["Id"]), sync_token=str(saved.get("SyncToken", "0")), version=action.version,
+               synced_version=action.version, message="", fix_kind=None, fix_inbuild_id=None, synced_at=now)
+    add_to_run(ctx.db, ctx.run_id, done=1, **({"created": 1} if created else {"updated": 1}))
 
 
 def _record_found(ctx: RunContext, state: SyncRecord, found: dict) -> None:
@@ -194,6 +209,10 @@ def _record_found(ctx: RunContext, state: SyncRecord, found: dict) -> None:
 
 def _record_failure(ctx: RunContext, action: Action, fault: QboFault) -> None:
     with immediate(ctx.db):
-        save_state(ctx.db, ctx.company_id, ctx.realm_id, action.kind, action.record_id, ctx.now(), status=FAILED,
-                   message=fault_message(fault), fix_kind=None, fix_inbuild_id=None)
-        add_to_run(ctx.db, ctx.run_id, done=1, failed=1)
+        _write_failure(ctx, action, fault)
+
+
+def _write_failure(ctx: RunContext, action: Action, fault: QboFault) -> None:
+    save_state(ctx.db, ctx.company_id, ctx.realm_id, action.kind, action.record_id, ctx.now(), status=FAILED,
+               message=fault_message(fault), fix_kind=None, fix_inbuild_id=None)
+    add_to_run(ctx.db, ctx.run_id, done=1, failed=1)
