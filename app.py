@@ -85,6 +85,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _configure_logging(app: Flask) -> None:
     if not (app.debug or app.testing):
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        huey_log = logging.getLogger("huey")
+        if huey_log.handlers:  # inside huey_consumer, which logs its own lines: do not print them twice
+            huey_log.propagate = False
 
 
 bind_app_factory(create_app)
