@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from app import create_app
@@ -59,3 +60,23 @@ def intuit_sign_in(page: Page, email: str, realm_id: str, action: str = "authori
     page.fill("input[name=password]", "intuit-demo")
     page.select_option("select[name=realm_id]", realm_id)
     page.click(f"button[name=action][value={action}]")
+
+
+def settle(page: Page) -> None:
+    """Wait until the page has loaded and htmx has no request in flight and no swap pending."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
+def assert_accessible(page: Page, what: str) -> None:
+    """Run axe-core (bundled with axe-playwright-python, no network) on the settled page; fail listing every violation."""
+    settle(page)
+    violations = Axe().run(page).response["violations"]
+    lines = [f"{v['id']} ({v['impact']}) {' '.join(node['target'])}: {_last_line(node.get('failureSummary'))}"
+             for v in violations for node in v["nodes"]]
+    assert not lines, f"axe-core found {len(lines)} violation(s) on {what} ({page.url}):\n" + "\n".join(lines)
+
+
+def _last_line(text: str | None) -> str:
+    lines = (text or "").strip().splitlines()
+    return lines[-1].strip() if lines else ""
