@@ -38,13 +38,16 @@ ADVICE = {  # qbXML statusCode → what the admin can do (qbwc-facts.md §4, sta
           "then it is sent again on the next Web Connector update.",
     3020: "QuickBooks refused a date: check the dates in inBuild.",
     3180: "QuickBooks could not save it (a closed period, or a required field): check it in QuickBooks.",
+    3120: "It is no longer in the company file (deleted in QuickBooks Desktop?): check it there, then Resync it.",
+    3200: "It was changed in QuickBooks Desktop while inBuild sent its changes: it is sent again on the next update.",
 }
+STALE_EDIT_SEQUENCE = 3200
 
 
 def mark_sent(db: Database, session: DesktopSession, step: Step, now: datetime) -> None:
     """Before a request leaves: the step and, for an add, the record are marked sent (inside one transaction)."""
     set_step_status(db, session.id, step.seq, SENT)
-    if step.purpose == work.ADD:
+    if step.purpose in (work.ADD, work.MOD):
         save_state(db, session.company_id, session.realm_id, step.record_kind, step.record_id, now, status=SENDING,
                    version=step.detail["version"], request_id=f"qbd:{step.request_id}",
                    attempts=step.detail.get("attempts", 0) + 1)
@@ -55,7 +58,8 @@ def mark_sent(db: Database, session: DesktopSession, step: Step, now: datetime) 
 def apply_answer(db: Database, session: DesktopSession, step: Step, answer: QbxmlResponse, now: datetime) -> None:
     """Store what the answer says (inside the caller's transaction) and close the step."""
     handler = {work.LIST: _list_page, work.LIST_ADD: _list_added, work.LIST_FIND: _list_found,
-               work.FIND: _record_found, work.ADD: _record_added}.get(step.purpose)
+               work.FIND: _record_found, work.ADD: _record_added, work.MOD: _record_modded,
+               work.FRESHEN: _freshened}.get(step.purpose)
     ok = handler(db, session, step, answer, now) if handler else answer.ok or answer.status_code == NAME_NOT_UNIQUE
     set_step_status(db, session.id, step.seq, DONE if ok else FAILED)
 
@@ -122,19 +126,48 @@ def _record_added(db, session, step, answer, now) -> bool:
     if answer.ok and answer.rets and child_text(answer.rets[0], "TxnID"):
         _mark_synced(db, session, step, answer.rets[0], step.detail["version"], now)
         return True
+    return _record_failed(db, session, step, said(answer), now)
+
+
+def _record_failed(db, session, step, message: str, now: datetime) -> bool:
     save_state(db, session.company_id, session.realm_id, step.record_kind, step.record_id, now, status=RECORD_FAILED,
-               message=said(answer), fix_kind=None, fix_inbuild_id=None)
+               message=message, fix_kind=None, fix_inbuild_id=None)
     if session.run_id is not None:
         add_to_run(db, session.run_id, done=1, failed=1)
     return False
 
 
-def _mark_synced(db, session, step, ret, version: str, now: datetime) -> None:
+def _record_modded(db, session, step, answer, now) -> bool:
+    """BillMod/InvoiceMod: synced with the new EditSequence; a stale EditSequence is read again, then re-sent once
+    (the Mod carries the whole record, so applying it over a newer EditSequence changes nothing twice)."""
+    if answer.ok and answer.rets and child_text(answer.rets[0], "TxnID"):
+        _mark_synced(db, session, step, answer.rets[0], step.detail["version"], now, counter="updated")
+        return True
+    if answer.status_code == STALE_EDIT_SEQUENCE and not step.detail.get("freshened"):
+        work.plan_freshen(db, session.id, step.record_kind, step.record_id, step.detail["txn_id"])
+        return True
+    return _record_failed(db, session, step, said(answer), now)
+
+
+def _freshened(db, session, step, answer, now) -> bool:
+    ret = answer.rets[0] if answer.ok and answer.rets else None
+    if ret is None:
+        return _record_failed(db, session, step, "QuickBooks Desktop no longer has it (deleted there?): check it "
+                              "in QuickBooks Desktop, then Resync it.", now)
+    edit_sequence = child_text(ret, "EditSequence")[:40]
+    save_state(db, session.company_id, session.realm_id, step.record_kind, step.record_id, now,
+               sync_token=edit_sequence)
+    work.replan_mod(db, session.id, session.company_id, session.realm_id, step.record_kind, step.record_id,
+                    edit_sequence)
+    return True
+
+
+def _mark_synced(db, session, step, ret, version: str, now: datetime, counter: str = "created") -> None:
     save_state(db, session.company_id, session.realm_id, step.record_kind, step.record_id, now, status=SYNCED,
                qbo_id=child_text(ret, "TxnID")[:100], sync_token=child_text(ret, "EditSequence")[:40],
                version=version, synced_version=version, message="", fix_kind=None, fix_inbuild_id=None, synced_at=now)
     if session.run_id is not None:
-        add_to_run(db, session.run_id, done=1, created=1)
+        add_to_run(db, session.run_id, done=1, **{counter: 1})
 
 
 PARSE_ERROR = "0x80040400"  # QuickBooks could not parse the request: it certainly did not apply it
@@ -146,7 +179,7 @@ def request_refused(db: Database, session: DesktopSession, step: Step, hresult: 
     session: qbwc/qbwc #53); an add stays `sending`, to be looked up next time, unless QuickBooks could not even
     parse it."""
     set_step_status(db, session.id, step.seq, FAILED)
-    if step.purpose == work.ADD and hresult.strip().lower() == PARSE_ERROR:
+    if step.purpose in (work.ADD, work.MOD) and hresult.strip().lower() == PARSE_ERROR:
         save_state(db, session.company_id, session.realm_id, step.record_kind, step.record_id, now,
                    status=RECORD_FAILED, message=message, fix_kind=None, fix_inbuild_id=None)
         if session.run_id is not None:

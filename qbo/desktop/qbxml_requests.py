@@ -62,6 +62,11 @@ def query_by_name(entity: str, full_name: str) -> str:
     return _xml(_element(f"{entity}QueryRq", _text("FullName", full_name)))
 
 
+def query_by_txn_id(entity: str, txn_id: str) -> str:
+    """One bill or invoice by its TxnID, without lines: for its current EditSequence."""
+    return _xml(_element(f"{entity}QueryRq", _text("TxnID", txn_id), _text("IncludeLineItems", "false")))
+
+
 def query_by_ref_number(entity: str, ref_number: str) -> str:
     """Bills or invoices with this number, without lines: the marker in Memo says which one is ours."""
     return _xml(_element(f"{entity}QueryRq", _text("RefNumber", ref_number), _text("IncludeLineItems", "false")))
@@ -82,29 +87,51 @@ def customer_add(name: str, parent_full_name: str = "", email: str = "") -> str:
 
 
 def bill_add(body: dict) -> str:
+    return _xml(_element("BillAddRq", _bill("BillAdd", body)))
+
+
+def bill_mod(body: dict, txn_id: str, edit_sequence: str) -> str:
+    """The whole bill again over the one QuickBooks has (TxnID and its EditSequence): every line is sent as a new
+    line (TxnLineID -1), which replaces the lines of that kind; a kind of line no longer used is cleared."""
+    return _xml(_element("BillModRq", _bill("BillMod", body, (txn_id, edit_sequence))))
+
+
+def _bill(tag: str, body: dict, mod: tuple[str, str] | None = None) -> etree._Element:
     lines = body.get("Line", [])
-    bill = _element(
-        "BillAdd", _ref("VendorRef", body.get("VendorRef")), _ref("APAccountRef", body.get("APAccountRef")),
+    expense = [line for line in lines if "AccountBasedExpenseLineDetail" in line]
+    item = [line for line in lines if "ItemBasedExpenseLineDetail" in line]
+    return _element(
+        tag, *_mod_ids(mod), _ref("VendorRef", body.get("VendorRef")), _ref("APAccountRef", body.get("APAccountRef")),
         _text("TxnDate", body.get("TxnDate")), _text("DueDate", body.get("DueDate")),
         _text("RefNumber", (body.get("DocNumber") or "")[:BILL_REF_LIMIT]),
         _text("Memo", (body.get("PrivateNote") or "")[:MEMO_LIMIT]),
-        *[_expense_line(line) for line in lines if "AccountBasedExpenseLineDetail" in line],
-        *[_item_line(line) for line in lines if "ItemBasedExpenseLineDetail" in line])
-    return _xml(_element("BillAddRq", bill))
+        _text("ClearExpenseLines", "true") if mod and not expense else None,
+        *[_expense_line(line, mod is not None) for line in expense],
+        _text("ClearItemLines", "true") if mod and not item else None,
+        *[_item_line(line, mod is not None) for line in item])
 
 
-def _expense_line(line: dict) -> etree._Element:
+def _mod_ids(mod: tuple[str, str] | None) -> list:
+    return [_text("TxnID", mod[0]), _text("EditSequence", mod[1])] if mod else []
+
+
+def _new_line(mod: bool) -> etree._Element | None:
+    return _text("TxnLineID", "-1") if mod else None
+
+
+def _expense_line(line: dict, mod: bool = False) -> etree._Element:
     detail = line["AccountBasedExpenseLineDetail"]
-    return _element("ExpenseLineAdd", _ref("AccountRef", detail.get("AccountRef")),
+    return _element("ExpenseLineMod" if mod else "ExpenseLineAdd", _new_line(mod),
+                    _ref("AccountRef", detail.get("AccountRef")),
                     _text("Amount", _amount(line["Amount"])),
                     _text("Memo", (line.get("Description") or "")[:MEMO_LIMIT]),
                     _ref("CustomerRef", detail.get("CustomerRef")), _ref("ClassRef", detail.get("ClassRef")),
                     _text("BillableStatus", "Billable" if detail.get("CustomerRef") else None))
 
 
-def _item_line(line: dict) -> etree._Element:
+def _item_line(line: dict, mod: bool = False) -> etree._Element:
     detail = line["ItemBasedExpenseLineDetail"]
-    return _element("ItemLineAdd", _ref("ItemRef", detail.get("ItemRef")),
+    return _element("ItemLineMod" if mod else "ItemLineAdd", _new_line(mod), _ref("ItemRef", detail.get("ItemRef")),
                     _text("Desc", (line.get("Description") or "")[:MEMO_LIMIT]),
                     _text("Quantity", detail.get("Qty", 1)), _text("Cost", _amount(detail.get("UnitPrice", 0))),
                     _text("Amount", _amount(line["Amount"])), _ref("CustomerRef", detail.get("CustomerRef")),
@@ -113,17 +140,26 @@ def _item_line(line: dict) -> etree._Element:
 
 
 def invoice_add(body: dict) -> str:
-    invoice = _element(
-        "InvoiceAdd", _ref("CustomerRef", body.get("CustomerRef")), _text("TxnDate", body.get("TxnDate")),
+    return _xml(_element("InvoiceAddRq", _invoice("InvoiceAdd", body)))
+
+
+def invoice_mod(body: dict, txn_id: str, edit_sequence: str) -> str:
+    """The whole invoice again over QuickBooks' one; its lines replace the lines it had (see `bill_mod`)."""
+    return _xml(_element("InvoiceModRq", _invoice("InvoiceMod", body, (txn_id, edit_sequence))))
+
+
+def _invoice(tag: str, body: dict, mod: tuple[str, str] | None = None) -> etree._Element:
+    return _element(
+        tag, *_mod_ids(mod), _ref("CustomerRef", body.get("CustomerRef")), _text("TxnDate", body.get("TxnDate")),
         _text("RefNumber", (body.get("DocNumber") or "")[:INVOICE_REF_LIMIT]), _text("DueDate", body.get("DueDate")),
         _text("Memo", (body.get("PrivateNote") or "")[:MEMO_LIMIT]),
-        *[_sales_line(line) for line in body.get("Line", []) if "SalesItemLineDetail" in line])
-    return _xml(_element("InvoiceAddRq", invoice))
+        *[_sales_line(line, mod is not None) for line in body.get("Line", []) if "SalesItemLineDetail" in line])
 
 
-def _sales_line(line: dict) -> etree._Element:
+def _sales_line(line: dict, mod: bool = False) -> etree._Element:
     detail = line["SalesItemLineDetail"]
-    return _element("InvoiceLineAdd", _ref("ItemRef", detail.get("ItemRef")),
+    return _element("InvoiceLineMod" if mod else "InvoiceLineAdd", _new_line(mod),
+                    _ref("ItemRef", detail.get("ItemRef")),
                     _text("Desc", (line.get("Description") or "")[:MEMO_LIMIT]),
                     _text("Quantity", detail.get("Qty", 1)), _text("Rate", _amount(detail.get("UnitPrice", 0))),
                     _ref("ClassRef", detail.get("ClassRef")), _text("Amount", _amount(line["Amount"])))

@@ -64,6 +64,11 @@ def realm_key(company_file_id: int) -> str:
     return f"qbd:{company_file_id}"
 
 
+def is_desktop_realm(realm_id: str) -> bool:
+    """Whether a realm is a Desktop company file's (QuickBooks Online realm ids are digits)."""
+    return realm_id.startswith("qbd:")
+
+
 def card_state(link: DesktopLink | None, active: bool, errored: bool) -> DesktopState:
     """`active`: the company's Desktop connection row is not disconnected; `errored`: it is in error."""
     if link is None or not active or not link.usable:

@@ -21,6 +21,7 @@ from qbo.sync.store import SENDING, WAITING, WITHDRAWN, add_to_run, save_state, 
 LIST_REFRESH_AFTER = timedelta(hours=1)
 LISTS, LIST_ADDS, FINDS, ADDS = 1, 2, 3, 4  # phases, in the order steps are sent
 LIST, LIST_ADD, PARENT, LIST_FIND, FIND, ADD, HELLO = "list", "list_add", "parent", "list_find", "find", "add", "hello"
+MOD, FRESHEN = "mod", "freshen"  # a BillMod/InvoiceMod; a lookup of the current EditSequence after a stale one
 
 
 def sync_allowed(settings: RealmSettings | None) -> bool:
@@ -43,8 +44,8 @@ def has_work(db: Database, company_id: int, realm_id: str, now: datetime) -> boo
     settings = get_realm_settings(db, company_id, realm_id)
     if not sync_allowed(settings):
         return False
-    return bool(sync_records(db, company_id, realm_id, [SENDING])) or bool(plan_run(db, company_id, realm_id,
-                                                                                    settings).creates)
+    plan = plan_run(db, company_id, realm_id, settings)
+    return bool(sync_records(db, company_id, realm_id, [SENDING])) or bool(plan.creates or plan.updates)
 
 
 def plan_session(db: Database, session_id: int, company_id: int, realm_id: str, run_id: int | None,
@@ -91,8 +92,10 @@ def _plan_records(db: Database, session_id: int, company_id: int, realm_id: str,
     creates = [action for action in plan.creates if action.key not in unknown]
     for action in creates:
         plan_add(db, session_id, action)
+    for action in plan.updates:
+        plan_mod(db, session_id, action)
     _record_waiting_and_withdrawn(db, company_id, realm_id, plan, now)
-    add_to_run(db, run_id, planned=len(unknown) + len(creates), waiting=len(plan.waiting))
+    add_to_run(db, run_id, planned=len(unknown) + len(creates) + len(plan.updates), waiting=len(plan.waiting))
 
 
 def plan_find(db: Database, session_id: int, company_id: int, kind: str, record_id: int) -> None:
@@ -109,6 +112,35 @@ def plan_add(db: Database, session_id: int, action: Action) -> None:
     request = rq.bill_add(action.body) if action.kind == BILL else rq.invoice_add(action.body)
     add_step(db, session_id, ADDS, ADD, entity, request, action.kind, action.record_id,
              {"version": action.version, "attempts": action.existing.attempts if action.existing else 0})
+
+
+def plan_mod(db: Database, session_id: int, action: Action, edit_sequence: str | None = None) -> None:
+    """The edited record over the one QuickBooks has: its stored TxnID and EditSequence (or a fresher one)."""
+    existing = action.existing
+    build = rq.bill_mod if action.kind == BILL else rq.invoice_mod
+    request = build(action.body, existing.qbo_id, edit_sequence or existing.sync_token or "")
+    add_step(db, session_id, ADDS, MOD, ENTITY[action.kind], request, action.kind, action.record_id,
+             {"version": action.version, "attempts": existing.attempts, "txn_id": existing.qbo_id,
+              "freshened": edit_sequence is not None})
+
+
+def plan_freshen(db: Database, session_id: int, kind: str, record_id: int, txn_id: str) -> None:
+    """QuickBooks said our EditSequence is out of date: read the current one (once per record and session)."""
+    entity = ENTITY[kind]
+    add_step(db, session_id, FINDS, FRESHEN, entity, rq.query_by_txn_id(entity, txn_id), kind, record_id,
+             {"txn_id": txn_id})
+
+
+def replan_mod(db: Database, session_id: int, company_id: int, realm_id: str, kind: str, record_id: int,
+               edit_sequence: str) -> bool:
+    """Send the Mod again over the EditSequence just read; False if the record no longer needs sending."""
+    settings = get_realm_settings(db, company_id, realm_id)
+    if not sync_allowed(settings):
+        return False
+    updates = plan_run(db, company_id, realm_id, settings, only={(kind, record_id)}).updates
+    for action in updates:
+        plan_mod(db, session_id, action, edit_sequence)
+    return bool(updates)
 
 
 def replan_record(db: Database, session_id: int, company_id: int, realm_id: str, kind: str, record_id: int) -> bool:

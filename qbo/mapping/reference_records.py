@@ -85,6 +85,12 @@ def last_refreshed(db: Database, company_id: int, realm_id: str, entity: str) ->
     return from_db(row[0]) if row else None
 
 
+def expire_refreshes(db: Database, company_id: int, realm_id: str, read_at: datetime) -> None:
+    """Date the realm's lists back to `read_at` at the latest, so a reader that re-reads old lists does so next."""
+    db.execute("UPDATE qbo_reference_refreshes SET refreshed_at = MIN(refreshed_at, ?) "
+               "WHERE company_id = ? AND realm_id = ?", [to_db(read_at), company_id, realm_id])
+
+
 def _record(row: dict) -> QboRecord:
     return QboRecord(
         row["entity"], row["qbo_id"], row["name"], row["code"], row["email"], row["tax_id"], row["subtype"],

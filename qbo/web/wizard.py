@@ -1,9 +1,10 @@
-"""The QuickBooks Online Setup Wizard: preferences → default accounts → vendors → projects → lines → review."""
+"""The Setup Wizard: preferences → default accounts → vendors → projects → lines → review, on the active
+integration's realm (QuickBooks Online's, or a QuickBooks Desktop company file's)."""
 from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, flash, make_response, render_template, request, url_for
+from flask import Blueprint, flash, g, make_response, render_template, request, url_for
 
 from qbo.connection.realm_settings import (
     get_realm_settings,
@@ -14,6 +15,8 @@ from qbo.connection.realm_settings import (
 )
 from qbo.connection.state import ConnectionState, card_state
 from qbo.connection.store import get_connection
+from qbo.desktop.state import is_desktop_realm
+from qbo.desktop.wizard_source import desktop_realm
 from qbo.mapping import service as mapping_service
 from qbo.mapping.reference_records import AP_ACCOUNT_TYPES, INCOME_ACCOUNT_TYPES, get_record, list_records
 from qbo.mapping.rows import progress
@@ -45,32 +48,50 @@ from qbo.web.wizard_rows import chosen_kind, htmx_aware_redirect, load_lists, ma
 
 bp = Blueprint("wizard", __name__, url_prefix="/settings/integrations/qbo/setup")
 __all__ = ["bp", "htmx_aware_redirect", "render_step", "wizard_view"]
+NOT_CONNECTED = "Connect QuickBooks Online before running the Setup Wizard."
+DESKTOP_NOT_READY = ("Run the Web Connector once (Update Selected) so inBuild can read the company file's lists, "
+                     "then open the Setup Wizard.")
 
 
 def wizard_view(view):
-    """Admin only, with a QuickBooks Online connection; passes (membership, realm_id, settings)."""
+    """Admin only, with an active integration that has a realm; passes (membership, realm_id, settings)."""
 
     @functools.wraps(view)
     @integrations_admin_required
     def wrapped(membership, *args, **kwargs):
-        connection = get_connection(get_db(), membership.company.id)
-        if card_state(connection, utcnow()) is ConnectionState.NOT_CONNECTED:
-            flash("Connect QuickBooks Online before running the Setup Wizard.", "info")
+        realm_id = wizard_realm(membership.company.id)
+        if not realm_id:
+            flash(DESKTOP_NOT_READY if realm_id == "" else NOT_CONNECTED, "info")
             return htmx_aware_redirect(url_for("integrations.index"))
-        settings = get_realm_settings(get_db(), membership.company.id, connection.realm_id)
-        return view(membership, connection.realm_id, settings, *args, **kwargs)
+        g.wizard_realm = realm_id
+        settings = get_realm_settings(get_db(), membership.company.id, realm_id)
+        return view(membership, realm_id, settings, *args, **kwargs)
 
     return wrapped
 
 
+def wizard_realm(company_id: int) -> str | None:
+    """The active integration's realm: the Desktop company file's, or QuickBooks Online's ("" or None: not ready)."""
+    desktop = desktop_realm(get_db(), company_id)
+    if desktop is not None:
+        return desktop
+    connection = get_connection(get_db(), company_id)
+    return None if card_state(connection, utcnow()) is ConnectionState.NOT_CONNECTED else connection.realm_id
+
+
 def render_step(step, settings, status=200, **context):
     """The whole wizard page; htmx navigation picks #wizard out of it and pushes the step's URL."""
-    body = render_template("wizard/page.html", step=step, steps=STEPS, settings=settings,
+    body = render_template("wizard/page.html", step=step, steps=STEPS, settings=settings, provider=provider_name(),
                            lines_title=lines_title(settings), kind_titles=KIND_TITLES, **context)
     response = make_response(body, status)
     if htmx.is_fragment_request() and request.method == "GET":
         response.headers["HX-Push-Url"] = request.full_path.rstrip("?")
     return htmx.vary_on_htmx(response)
+
+
+def provider_name() -> str:
+    """Which QuickBooks this request's wizard sets up (`wizard_view` keeps the realm it chose on `g`)."""
+    return "QuickBooks Desktop" if is_desktop_realm(g.get("wizard_realm", "")) else "QuickBooks Online"
 
 
 def go_to(step):
@@ -195,5 +216,7 @@ def finish(membership, realm_id, settings):
     if missing:
         return render_step(REVIEW, settings, 422, **review_context(membership.company.id, realm_id, settings))
     mark_setup_complete(get_db(), membership.company.id, realm_id, utcnow())
-    flash("QuickBooks Online setup is complete. Bills and invoices can now sync.", "success")
+    flash(f"{provider_name()} setup is complete. Bills and invoices can now sync.", "success")
+    if is_desktop_realm(realm_id):  # they go with the Web Connector's next run; the Desktop card shows them
+        return htmx_aware_redirect(url_for("integrations.index"))
     return htmx_aware_redirect(url_for("qbo_settings.show"))

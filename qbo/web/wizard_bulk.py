@@ -3,17 +3,20 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, render_template, url_for
 
+from qbo.desktop.state import is_desktop_realm
+from qbo.desktop.wizard_source import queue_create
 from qbo.intuit.errors import IntuitError
+from qbo.mapping.quickbooks_bodies import CannotCreate
 from qbo.mapping.bulk_create import run_next_chunk, start_bulk_create
 from qbo.mapping.bulk_plan import plan_bulk_create
 from qbo.mapping.bulk_store import FINISHED, PAUSED, RUNNING, get_bulk, items_of, set_bulk_status
 from qbo.mapping.kinds import one_to_one
 from qbo.mapping.rows import progress, single_row
 from qbo.mapping.wizard_steps import KIND_TITLES
-from qbo.storage.db import get_db
+from qbo.storage.db import get_db, immediate
 from qbo.storage.timeutil import utcnow
 from qbo.web import htmx
-from qbo.web.wizard import htmx_aware_redirect, render_step, wizard_view
+from qbo.web.wizard import htmx_aware_redirect, provider_name, render_step, wizard_view
 from qbo.web.wizard_rows import back_to_step, mapping_context, posted_step_and_kind, refuse
 
 bp = Blueprint("bulk", __name__, url_prefix="/bulk")
@@ -30,7 +33,7 @@ def preview(membership, realm_id, settings):
         return htmx_aware_redirect(url_for("wizard.start"))
     plan = plan_bulk_create(get_db(), membership.company.id, realm_id, kind, settings)
     context = {"plan": plan, "shown": plan.records[:PREVIEW_ROWS], "step": step, "kind": kind,
-               "kind_titles": KIND_TITLES}
+               "kind_titles": KIND_TITLES, "provider": provider_name()}
     if htmx.is_fragment_request():
         return render_template("wizard/_bulk_preview.html", **context)
     return render_step(step, settings, bulk_preview=plan, bulk_shown=context["shown"],
@@ -44,6 +47,8 @@ def start(membership, realm_id, settings):
     if step is None:
         return refuse()
     company_id = membership.company.id
+    if is_desktop_realm(realm_id):
+        return _queue_desktop_creates(membership, realm_id, settings, step, kind)
     bulk_id = start_bulk_create(get_db(), company_id, realm_id, kind, settings)
     if htmx.is_fragment_request():  # the panel asks for each chunk in turn, so the bar moves
         return _panel(company_id, realm_id, settings, step, kind, bulk_id, [])
@@ -52,6 +57,26 @@ def start(membership, realm_id, settings):
         bulk = _next(company_id, realm_id, settings, bulk_id)[0]
     flash(_summary(bulk), "success" if bulk.status == FINISHED else "error")
     return back_to_step(step, kind)
+
+
+def _queue_desktop_creates(membership, realm_id, settings, step, kind):
+    """Desktop: every unmapped record is queued for the Web Connector's next run (no Batch API there)."""
+    company_id = membership.company.id
+    plan = plan_bulk_create(get_db(), company_id, realm_id, kind, settings)
+    try:
+        with immediate(get_db()):
+            for record in plan.records:
+                queue_create(get_db(), company_id, realm_id, kind, record.inbuild_id, utcnow())
+        message = (f"Queued {len(plan.records)} {KIND_TITLES[kind].lower()}: the Web Connector's next run "
+                   "creates them in QuickBooks Desktop and maps them.")
+        level = "success"
+    except CannotCreate as exc:
+        message, level = str(exc), "error"
+    if not htmx.is_fragment_request():
+        flash(message, level)
+        return back_to_step(step, kind)
+    response = render_step(step, settings, **mapping_context(step, company_id, realm_id, settings, kind))
+    return htmx.trigger(response, htmx.toast(message, level))
 
 
 @bp.post("/<int:bulk_id>/next")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, make_response, render_template, request
 
+from qbo.desktop.state import is_desktop_realm
+from qbo.desktop.wizard_source import queue_create, refresh_on_next_run
 from qbo.intuit.errors import IntuitError
 from qbo.intuit.faults import QboFault
 from qbo.mapping import service as mapping_service
@@ -21,6 +23,8 @@ from qbo.web.wizard_rows import back_to_step, mapping_context, posted_row, poste
 
 bp = Blueprint("wizard_mapping", __name__, url_prefix="/settings/integrations/qbo/setup/map")
 bp.register_blueprint(wizard_bulk.bp)
+QUEUED = "Queued: the Web Connector's next run creates it in QuickBooks Desktop and maps it."
+DESKTOP_REFRESH = "The company file's lists are refreshed on the Web Connector's next run."
 
 
 def _row_response(membership, realm_id, settings, step, kind, inbuild_id, message=None, status=200):
@@ -101,6 +105,8 @@ def create_row(membership, realm_id, settings):
     if posted is None:
         return refuse()
     step, kind, inbuild_id = posted
+    if is_desktop_realm(realm_id):
+        return _queue_desktop_create(membership, realm_id, settings, step, kind, inbuild_id)
     try:
         record, created = mapping_service.create_in_quickbooks(get_db(), membership.company.id, realm_id, kind,
                                                                inbuild_id, settings)
@@ -111,6 +117,15 @@ def create_row(membership, realm_id, settings):
                              "QuickBooks could not be reached. Try again shortly.", 503)
     note = None if created else f"“{record.name}” already existed in QuickBooks and is now linked."
     return _row_response(membership, realm_id, settings, step, kind, inbuild_id, note)
+
+
+def _queue_desktop_create(membership, realm_id, settings, step, kind, inbuild_id):
+    """Desktop: the Web Connector's next run adds the record to the company file and maps it."""
+    try:
+        queue_create(get_db(), membership.company.id, realm_id, kind, inbuild_id, utcnow())
+    except CannotCreate as exc:
+        return _row_response(membership, realm_id, settings, step, kind, inbuild_id, str(exc), 422)
+    return _row_response(membership, realm_id, settings, step, kind, inbuild_id, QUEUED)
 
 
 def _step_with_toast(membership, realm_id, settings, step, kind, message, level="success"):
@@ -148,6 +163,10 @@ def refresh_lists(membership, realm_id, settings):
     step, kind = posted_step_and_kind(settings)
     if step is None:
         return refuse()
+    if is_desktop_realm(realm_id):
+        stale = refresh_on_next_run(get_db(), membership.company.id, realm_id, settings, utcnow())
+        message = f"{DESKTOP_REFRESH} {stale} mappings need review."
+        return _step_with_toast(membership, realm_id, settings, step, kind, message)
     try:
         stale = mapping_service.check_mappings(get_db(), membership.company.id, realm_id, settings)
         message, level = f"QuickBooks lists refreshed. {stale} mappings need review.", "success"

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import make_response, redirect, request, url_for
 
+from qbo.desktop.state import is_desktop_realm
+from qbo.desktop.wizard_source import list_problem
 from qbo.intuit.errors import IntuitError
 from qbo.mapping import service as mapping_service
 from qbo.mapping.bulk_store import latest_bulk
@@ -20,6 +22,9 @@ def htmx_aware_redirect(url: str):
 
 
 def load_lists(company_id: int, realm_id: str, entities, force: bool = False) -> str | None:
+    """Bring the realm's lists up to date; a Desktop company file's lists are those its Web Connector sent."""
+    if is_desktop_realm(realm_id):
+        return list_problem(get_db(), company_id, realm_id, entities)
     try:
         mapping_service.refresh_reference_records(get_db(), company_id, realm_id, entities, force=force)
     except IntuitError:

@@ -80,3 +80,36 @@ def test_online_active_blocks_desktop(page: Page, live_app):
     expect(page.locator(QBD)).to_have_count(0)
     expect(page.get_by_test_id("qbd-blocked")).to_contain_text(
         "QuickBooks Online is connected. Disconnect it before connecting QuickBooks Desktop.")
+
+
+def test_desktop_setup_runs_the_wizard_on_the_company_files_lists(page: Page, live_app):
+    from tests.desktop.conftest import seed_records
+
+    seed_records(live_app.flask_app)
+    sign_in(page, live_app.url)
+    open_integrations(page, live_app.url)
+    password = connect_desktop(page)
+    with page.expect_download() as download:
+        page.click(f"{QBD} >> text=Download Web Connector file")
+    qwc = read_qwc(Path(download.value.path()).read_bytes())
+    quickbooks = QuickBooks(demo_company_file())
+    WebConnector(qwc.app_url, qwc.username, password, quickbooks).update()
+    expect(page.locator(QBD)).to_have_attribute("data-state", "connected")
+
+    page.get_by_test_id("qbd-settings").click()
+    expect(page.locator("#wizard h2")).to_have_text("QuickBooks Desktop Setup Wizard")
+    page.check("input[name=sync_bills]")
+    page.uncheck("input[name=sync_invoices]")
+    page.click("#wizard >> button:has-text('Save and continue')")
+    expect(page.locator("#ap_account_id")).to_contain_text("Accounts Payable")  # the company file's accounts
+    page.select_option("#ap_account_id", label="Accounts Payable")
+    page.click("#wizard >> button:has-text('Save and continue')")
+    row = page.locator("tr", has_text="Nobody Supply Co")
+    expect(row).to_be_visible()
+    assert "/setup/vendors" in page.url
+    row.get_by_role("button", name="Create in QuickBooks").click()
+    expect(page.locator("tr", has_text="Nobody Supply Co")).to_contain_text("next run")
+    WebConnector(qwc.app_url, qwc.username, password, quickbooks).update()
+    assert quickbooks.company.find_list_record("Vendor", full_name="Nobody Supply Co") is not None
+    page.reload()
+    expect(page.locator("tr", has_text="Nobody Supply Co")).to_contain_text("Created in QuickBooks")

@@ -13,7 +13,9 @@ PARSE_ERROR = ("0x80040400", "QuickBooks found an error when parsing the provide
 OK = (0, "Info", "Status OK")
 STATUS = {1: ("Info", "A query request did not find a matching object in QuickBooks"),
           3100: ("Error", "The name \"{}\" of the list element is already in use."),
-          3140: ("Error", "There is an invalid reference to QuickBooks {} in the request.")}
+          3120: ("Error", "Object \"{}\" specified in the request cannot be found."),
+          3140: ("Error", "There is an invalid reference to QuickBooks {} in the request."),
+          3200: ("Error", "The provided edit sequence \"{}\" is out-of-date.")}
 
 
 def _text(element: ET.Element | None, name: str) -> str:
@@ -148,22 +150,48 @@ class QuickBooks:
 
     # --- transactions ---------------------------------------------------------------------------------------------
 
-    def _txn_add(self, messages, request, kind: str, party: str, party_kind: str, line_refs: dict) -> None:
-        rid, body = request.get("requestID", ""), request.find(f"{kind}Add")
-        name = f"{kind}AddRs"
+    def _bad_reference(self, body, party: str, party_kind: str, line_refs: dict) -> str:
+        """The kind of the first list record the transaction refers to that the company file lacks ('' if none)."""
         checks = [(party_kind, _ref(body, party)[0])]
         for line_tag, (ref_tag, ref_kind) in line_refs.items():
             checks += [(ref_kind, _ref(line, ref_tag)[0]) for line in body.findall(line_tag)]
             checks += [("Customer", _ref(line, "CustomerRef")[0]) for line in body.findall(line_tag)
                        if line.find("CustomerRef") is not None]
-        for ref_kind, list_id in checks:
-            if not self.company.find_list_record(ref_kind, list_id=list_id):
-                self._rs(messages, name, rid, (3140,), ref_kind)
-                return
+        return next((k for k, list_id in checks if not self.company.find_list_record(k, list_id=list_id)), "")
+
+    def _txn_values(self, body, party: str, line_refs: dict) -> dict:
         amount = sum(float(_text(line, "Amount") or 0) for tag in line_refs for line in body.findall(tag))
-        txn = self.company.add_transaction(kind, {
-            "RefNumber": _text(body, "RefNumber"), "TxnDate": _text(body, "TxnDate"), "Memo": _text(body, "Memo"),
-            "PartyListID": _ref(body, party)[0], "Amount": f"{amount:.2f}"})
+        return {"RefNumber": _text(body, "RefNumber"), "TxnDate": _text(body, "TxnDate"), "Memo": _text(body, "Memo"),
+                "PartyListID": _ref(body, party)[0], "Amount": f"{amount:.2f}"}
+
+    def _txn_add(self, messages, request, kind: str, party: str, party_kind: str, line_refs: dict) -> None:
+        rid, body = request.get("requestID", ""), request.find(f"{kind}Add")
+        name = f"{kind}AddRs"
+        missing = self._bad_reference(body, party, party_kind, line_refs)
+        if missing:
+            self._rs(messages, name, rid, (3140,), missing)
+            return
+        txn = self.company.add_transaction(kind, self._txn_values(body, party, line_refs))
+        self._ret(self._rs(messages, name, rid, OK), kind, txn)
+
+    def _txn_mod(self, messages, request, kind: str, party: str, party_kind: str, line_refs: dict) -> None:
+        """A Mod applies only over the current EditSequence (3200 otherwise) and gives the record a new one."""
+        rid, body = request.get("requestID", ""), request.find(f"{kind}Mod")
+        name, txn_id = f"{kind}ModRs", _text(body, "TxnID")
+        txn = next((t for t in self.company.transactions[kind] if t["TxnID"] == txn_id), None)
+        if txn is None:
+            self._rs(messages, name, rid, (3120,), txn_id)
+            return
+        if _text(body, "EditSequence") != txn["EditSequence"]:
+            self._rs(messages, name, rid, (3200,), _text(body, "EditSequence"))
+            return
+        missing = self._bad_reference(body, party, party_kind, line_refs)
+        if missing:
+            self._rs(messages, name, rid, (3140,), missing)
+            return
+        self.company.counter += 1
+        txn.update(self._txn_values(body, party, line_refs), EditSequence=str(1700000000 + self.company.counter),
+                   Mods=str(int(txn.get("Mods", "0")) + 1))
         self._ret(self._rs(messages, name, rid, OK), kind, txn)
 
     def _BillAdd(self, messages, request):
@@ -174,9 +202,18 @@ class QuickBooks:
         self._txn_add(messages, request, "Invoice", "CustomerRef", "Customer",
                       {"InvoiceLineAdd": ("ItemRef", "Item")})
 
+    def _BillMod(self, messages, request):
+        self._txn_mod(messages, request, "Bill", "VendorRef", "Vendor",
+                      {"ExpenseLineMod": ("AccountRef", "Account"), "ItemLineMod": ("ItemRef", "Item")})
+
+    def _InvoiceMod(self, messages, request):
+        self._txn_mod(messages, request, "Invoice", "CustomerRef", "Customer", {"InvoiceLineMod": ("ItemRef", "Item")})
+
     def _txn_query(self, messages, request, kind: str) -> None:
         numbers = {(n.text or "").strip() for n in request.findall("RefNumber")}
-        found = [t for t in self.company.transactions[kind] if not numbers or t["RefNumber"] in numbers]
+        txn_ids = {(n.text or "").strip() for n in request.findall("TxnID")}
+        found = [t for t in self.company.transactions[kind] if (not numbers or t["RefNumber"] in numbers)
+                 and (not txn_ids or t["TxnID"] in txn_ids)]
         rs = self._rs(messages, f"{kind}QueryRs", request.get("requestID", ""), OK if found else (1,))
         for txn in found:
             self._ret(rs, kind, txn)
