@@ -18,7 +18,7 @@ def to_db(instant: datetime | None) -> str | None:
 def from_db(text: str | None) -> datetime | None:
     if not text:
         return None
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text)  # the "Z" suffix reads as UTC; several times faster than strptime
 
 
 def after(instant: datetime, seconds: float) -> datetime:
