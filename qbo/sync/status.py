@@ -13,6 +13,7 @@ from qbo.sync.store import (
     SyncRun,
     count_by_status,
     count_runs,
+    get_sync_record,
     lease_holder,
     recent_runs,
     sync_issues,
@@ -38,11 +39,17 @@ class SyncOverview:
         return self.current is not None
 
 
+def current_run(db: Database, company_id: int, runs: list[SyncRun] | None = None) -> SyncRun | None:
+    """The run in progress: the newest run, unfinished, while a worker holds the company's lease."""
+    runs = recent_runs(db, company_id, limit=1) if runs is None else runs
+    return runs[0] if runs and runs[0].running and lease_holder(db, company_id, time.time()) else None
+
+
 def sync_overview(db: Database, company_id: int) -> SyncOverview:
     connection = get_connection(db, company_id)
     realm_id = connection.realm_id if connection else None
     runs = recent_runs(db, company_id, limit=2)
-    current = runs[0] if runs and runs[0].running and lease_holder(db, company_id, time.time()) else None
+    current = current_run(db, company_id, runs)
     last = next((run for run in runs if not run.running), None)
     counts = count_by_status(db, company_id, realm_id) if realm_id else {}
     return SyncOverview(realm_id, current, last, counts)
@@ -62,10 +69,20 @@ STATUS_LABELS = {"sending": "Sending", "synced": "Synced", "waiting": "Waiting",
                  "withdrawn": "Withdrawn", "deleted": "Removed from QuickBooks"}
 
 
+def _connected_realm(db: Database, company_id: int) -> str | None:
+    connection = get_connection(db, company_id)
+    return connection.realm_id if connection is not None and connection.is_active else None
+
+
 def record_states(db: Database, company_id: int, kind: str) -> dict[int, SyncRecord]:
     """record id -> its sync state in the connected QuickBooks company (none when not connected)."""
-    connection = get_connection(db, company_id)
-    if connection is None or not connection.realm_id or not connection.is_active:
+    realm_id = _connected_realm(db, company_id)
+    if not realm_id:
         return {}
-    return {record_id: state for (_, record_id), state in
-            sync_records(db, company_id, connection.realm_id, kind=kind).items()}
+    return {record_id: state for (_, record_id), state in sync_records(db, company_id, realm_id, kind=kind).items()}
+
+
+def record_state(db: Database, company_id: int, kind: str, record_id: int) -> SyncRecord | None:
+    """One record's sync state in the connected QuickBooks company."""
+    realm_id = _connected_realm(db, company_id)
+    return get_sync_record(db, company_id, realm_id, kind, record_id) if realm_id else None

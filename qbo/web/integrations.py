@@ -18,7 +18,7 @@ from qbo.intuit.errors import IntuitUnavailable
 from qbo.mapping.service import review_needed
 from qbo.storage.db import get_db
 from qbo.storage.timeutil import utcnow
-from qbo.sync.status import sync_overview
+from qbo.sync.status import current_run
 from qbo.sync.store import count_by_status
 from qbo.web import htmx, sign_in
 from qbo.web.access import integrations_admin_required
@@ -42,7 +42,7 @@ def qbo_card_context(company_id: int) -> dict:
         "state": card_state(connection, now),
         "States": ConnectionState,
         "check_due": check_due(connection, now),
-        "sync_run": sync_overview(db, company_id).current if realm else None,
+        "sync_run": current_run(db, company_id) if realm else None,
         "quickbooks_disconnect": disconnect_notice(db, company_id, connection),  # Intuit's Disconnect URL
     }
 

@@ -11,7 +11,7 @@ from qbo.records import documents
 from qbo.records.documents import ApprovalStatus
 from qbo.storage.db import get_db
 from qbo.sync.bodies import BILL, INVOICE
-from qbo.sync.status import STATUS_LABELS, record_states
+from qbo.sync.status import STATUS_LABELS, record_state, record_states
 from qbo.web import htmx
 from qbo.web.access import current_membership, member_required
 
@@ -167,9 +167,7 @@ def bills(membership):
 @member_required
 def show_bill(membership, bill_id: int):
     bill = documents.get_bill(get_db(), membership.company.id, bill_id) or abort(404)
-    return render_template("records/document.html", document=bill, noun="Bill", section=BILLS.endpoint,
-                           kind=BILL, qbo_state=record_states(get_db(), membership.company.id, BILL).get(bill.id),
-                           can_sync=_can_sync())
+    return render_document(bill, "Bill", BILLS.endpoint, BILL)
 
 
 @bp.get("/invoices")
@@ -182,6 +180,11 @@ def invoices(membership):
 @member_required
 def show_invoice(membership, invoice_id: int):
     invoice = documents.get_invoice(get_db(), membership.company.id, invoice_id) or abort(404)
-    states = record_states(get_db(), membership.company.id, INVOICE)
-    return render_template("records/document.html", document=invoice, noun="Invoice", section=INVOICES.endpoint,
-                           kind=INVOICE, qbo_state=states.get(invoice.id), can_sync=_can_sync())
+    return render_document(invoice, "Invoice", INVOICES.endpoint, INVOICE)
+
+
+def render_document(document, noun: str, section: str, kind: str):
+    """A bill's or an invoice's page, with its QuickBooks status."""
+    state = record_state(get_db(), document.company_id, kind, document.id)
+    return render_template("records/document.html", document=document, noun=noun, section=section, kind=kind,
+                           qbo_state=state, can_sync=_can_sync())

@@ -110,8 +110,9 @@ def remove(membership, kind: str, record_id: int):
     db, company_id = get_db(), membership.company.id
     _own_record_or_404(company_id, kind, record_id)
     realm_id = sync_overview(db, company_id).realm_id
-    if blocker(db, company_id) is not None or realm_id is None:
-        return _answer(blocker(db, company_id) or "QuickBooks Online is not connected.", "warning")
+    reason = blocker(db, company_id) or (None if realm_id else "QuickBooks Online is not connected.")
+    if reason is not None:
+        return _answer(reason, "warning")
     try:
         message = remove_from_quickbooks(db, company_id, realm_id, kind, record_id, qbo_client(db, company_id),
                                          utcnow())
