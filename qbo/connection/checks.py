@@ -12,7 +12,7 @@ from qbo.connection.revocations import retry_due_revocations
 from qbo.connection.state import StoredState, check_due
 from qbo.connection.store import get_connection, set_company_name, set_state
 from qbo.intuit import oauth as intuit
-from qbo.intuit.errors import AccessRejected, ConnectionUnusable, IntuitUnavailable, RefreshRejected
+from qbo.intuit.errors import AccessRejected, ConnectionUnusable, GrantRevoked, IntuitUnavailable, RefreshRejected
 from qbo.storage.db import immediate
 from qbo.storage.timeutil import utcnow
 
@@ -54,6 +54,9 @@ def _company_info_with_refresh(db: Database, company_id: int, realm_id: str) -> 
 
 
 def mark_expired(db: Database, company_id: int, realm_id: str, exc: Exception, user_id: int | None) -> None:
+    """The session expired; a revoked grant was already recorded as disconnected inside QuickBooks."""
+    if isinstance(exc, GrantRevoked):
+        return
     now = utcnow()
     set_state(db, company_id, StoredState.EXPIRED, now, error=str(exc) or type(exc).__name__)
     audit.record(db, company_id, user_id, audit.SESSION_EXPIRED, now, realm_id=realm_id, detail=type(exc).__name__)

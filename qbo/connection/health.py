@@ -16,7 +16,7 @@ from qbo.connection.checks import check_connection, mark_error, mark_expired
 from qbo.connection.crypto import TokenDecryptError
 from qbo.connection.state import HARD_EXPIRY_WARNING, Connection, health_work
 from qbo.connection.store import connections_needing_care, hard_expiry_ahead
-from qbo.intuit.errors import AccessRejected, ConnectionUnusable, IntuitUnavailable, RefreshRejected
+from qbo.intuit.errors import AccessRejected, ConnectionUnusable, GrantRevoked, IntuitUnavailable, RefreshRejected
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ class HealthReport:
     refreshed: int = 0
     recovered: int = 0
     expired: int = 0
+    disconnected: int = 0  # the grant was revoked inside QuickBooks
     failing: int = 0
     warned: int = 0
     problems: list[str] = field(default_factory=list)
@@ -53,6 +54,8 @@ def _look_after(db: Database, connection: Connection, work: str, report: HealthR
         else:
             usable_access_token(db, company_id, rejected_version=connection.token_version)
             report.refreshed += 1
+    except GrantRevoked:
+        report.disconnected += 1
     except (RefreshRejected, AccessRejected, TokenDecryptError) as exc:
         mark_expired(db, company_id, connection.realm_id, exc, None)
         report.expired += 1

@@ -12,13 +12,14 @@ from email.message import EmailMessage
 from sqlite_utils import Database
 
 from qbo.accounts import store as accounts
-from qbo.connection.incidents import OPENED, Notice
+from qbo.connection.incidents import DISCONNECTED_IN_QUICKBOOKS, OPENED, Notice
 
 log = logging.getLogger(__name__)
 
 SUBJECTS = {
     ("expired", OPENED): "QuickBooks Online needs you to reconnect",
     ("error", OPENED): "QuickBooks Online cannot be reached",
+    (DISCONNECTED_IN_QUICKBOOKS, OPENED): "QuickBooks Online was disconnected inside QuickBooks",
 }
 BODIES = {
     ("expired", OPENED): "The QuickBooks Online session of {company} has expired, so bills and invoices stop syncing. "
@@ -26,6 +27,11 @@ BODIES = {
                          "mappings are kept.",
     ("error", OPENED): "inBuild could not reach QuickBooks Online for {company} ({reason}). It keeps trying; you "
                        "can also click Reconnect on Settings > Accounting Integrations.",
+    (DISCONNECTED_IN_QUICKBOOKS, OPENED): "QuickBooks no longer accepts inBuild's connection for {company}: the app "
+                                          "was disconnected inside QuickBooks, or the user who connected it lost "
+                                          "access to the QuickBooks company. Bills and invoices stop syncing. Open "
+                                          "Settings > Accounting Integrations and click Reconnect: your "
+                                          "configuration and mappings are kept.",
 }
 RECOVERED = ("QuickBooks Online works again", "The QuickBooks Online connection of {company} works again, and "
              "syncing has resumed.")

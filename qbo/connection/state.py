@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 REFRESH_MARGIN = timedelta(minutes=5)
 CHECK_INTERVAL = timedelta(minutes=1)
 HARD_EXPIRY_WARNING = timedelta(days=30)
+CLOCK_SKEW = timedelta(hours=1)
 
 
 class ConnectionState(enum.Enum):
@@ -70,6 +71,15 @@ def refresh_token_expired(connection: Connection, now: datetime) -> bool:
     """True once the rolling (100-day) or the hard (5-year) refresh-token expiry has passed."""
     ends = [t for t in (connection.refresh_expires_at, connection.refresh_hard_expires_at) if t]
     return any(now >= end for end in ends)
+
+
+def refused_before_expiry(connection: Connection, now: datetime) -> bool:
+    """Intuit refused this connection's refresh token while it still had time to run (by more than clock skew).
+
+    Only a revoked grant does that (intuit-facts 2.10): the refresh lease means we always send the latest token.
+    With no recorded expiry nothing can be told, and the refusal stays a plain expiry.
+    """
+    return connection.refresh_expires_at is not None and not refresh_token_expired(connection, now + CLOCK_SKEW)
 
 
 def access_token_needs_refresh(connection: Connection, now: datetime, margin: timedelta = REFRESH_MARGIN) -> bool:

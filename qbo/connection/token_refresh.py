@@ -16,16 +16,18 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from qbo.connection.crypto import TokenCipher
+from qbo.connection.disconnect_notices import REFRESH_REFUSED, record_disconnect_in_quickbooks
 from qbo.connection.state import (
     Connection,
     StoredState,
     access_token_needs_refresh,
     in_refresh_cooldown,
+    refused_before_expiry,
     transient_cooldown,
 )
 from qbo.connection.store import QBO, _connection, _token_columns
 from qbo.connection.tokens import token_set_from_response
-from qbo.intuit.errors import ConnectionUnusable, IntuitUnavailable, RefreshRejected
+from qbo.intuit.errors import ConnectionUnusable, GrantRevoked, IntuitUnavailable, RefreshRejected
 from qbo.storage.db import immediate
 from qbo.storage.faultpoints import AFTER_TOKEN_RESPONSE, crash_point
 from qbo.storage.timeutil import after, to_db
@@ -38,6 +40,9 @@ LEASE_POLL_SECONDS = 0.05
 class _Lease:
     token_version: int
     refresh_token: str = field(repr=False)
+    # An earlier refresh died holding the lease or failed without an answer: Intuit may have rotated the token
+    # without our hearing of it, so a refusal now proves no revocation.
+    earlier_outcome_unknown: bool = False
 
 
 def fresh_access_token(
@@ -84,7 +89,8 @@ def _take_lease_or_token(db, cipher, company_id, now, owner, lease_seconds, reje
             "UPDATE connections SET lease_owner = ?, lease_until = ? WHERE id = ?",
             [owner, to_db(after(now, lease_seconds)), connection.id],
         )
-        return _Lease(connection.token_version, cipher.decrypt(row["refresh_token_enc"]))
+        earlier_outcome_unknown = bool(row["lease_owner"]) or row["refresh_failures"] > 0  # stale lease, or a failure
+        return _Lease(connection.token_version, cipher.decrypt(row["refresh_token_enc"]), earlier_outcome_unknown)
 
 
 def _refuse_unusable(connection: Connection) -> None:
@@ -99,8 +105,10 @@ def _refresh_under_lease(db, cipher, company_id, refresh, now, owner, lease: _Le
         response = refresh(lease.refresh_token)
         crash_point(AFTER_TOKEN_RESPONSE)
         tokens = token_set_from_response(response, now())
-    except RefreshRejected:
-        _release_lease(db, company_id, owner, now(), rejected=True)
+    except RefreshRejected as exc:
+        provable = not lease.earlier_outcome_unknown
+        if _release_lease(db, company_id, owner, now(), rejected=True, revocation_provable=provable):
+            raise GrantRevoked("QuickBooks refused a refresh token that had not expired.") from exc
         raise
     except Exception as exc:
         _release_lease(db, company_id, owner, now(), rejected=False)
@@ -121,25 +129,38 @@ def _refresh_under_lease(db, cipher, company_id, refresh, now, owner, lease: _Le
     return tokens.access_token, lease.token_version + 1
 
 
-def _release_lease(db: Database, company_id: int, owner: str, now: datetime, rejected: bool) -> None:
-    """Give the lease back after a failed refresh; stored tokens stay as they were."""
+def _release_lease(db: Database, company_id: int, owner: str, now: datetime, rejected: bool,
+                   revocation_provable: bool = False) -> bool:
+    """Give the lease back after a failed refresh; stored tokens stay as they were.
+
+    A refused token moves the connection to expired, or, when it still had time to run and nothing else can
+    explain the refusal, to disconnected inside QuickBooks (True).
+    """
     with immediate(db):
         row = _row(db, company_id)
         if row["lease_owner"] != owner:
-            return
+            return False
         if rejected:
-            db.execute(
-                "UPDATE connections SET lease_owner = NULL, lease_until = NULL, state = 'expired', "
-                "last_error = 'refresh token rejected', updated_at = ? WHERE id = ? AND state != 'disconnected'",
-                [to_db(now), row["id"]],
-            )
-            return
+            return _refused(db, _connection(row), now, revocation_provable)
         failures = row["refresh_failures"] + 1
         db.execute(
             "UPDATE connections SET lease_owner = NULL, lease_until = NULL, refresh_failures = ?, "
             "refresh_cooldown_until = ?, updated_at = ? WHERE id = ?",
             [failures, to_db(now + transient_cooldown(failures)), to_db(now), row["id"]],
         )
+        return False
+
+
+def _refused(db: Database, connection: Connection, now: datetime, revocation_provable: bool) -> bool:
+    if revocation_provable and refused_before_expiry(connection, now):
+        record_disconnect_in_quickbooks(db, connection, now, REFRESH_REFUSED)
+        return True
+    db.execute(
+        "UPDATE connections SET lease_owner = NULL, lease_until = NULL, state = 'expired', "
+        "last_error = 'refresh token rejected', updated_at = ? WHERE id = ? AND state != 'disconnected'",
+        [to_db(now), connection.id],
+    )
+    return False
 
 
 def _row(db: Database, company_id: int) -> dict:

@@ -10,6 +10,10 @@ class RefreshRejected(IntuitError):
     """Intuit answered invalid_grant: the refresh token is gone for good; the admin must reconnect."""
 
 
+class GrantRevoked(RefreshRejected):
+    """Intuit refused a refresh token that still had time to run: the grant was revoked inside QuickBooks."""
+
+
 class AccessRejected(IntuitError):
     """Intuit answered 401 to an API or userinfo call with this access token."""
 

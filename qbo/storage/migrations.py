@@ -523,3 +523,26 @@ def m009_desktop(db: Database) -> None:
             PRIMARY KEY (company_id, realm_id, kind, inbuild_id)
         )
         """)
+
+
+@migrations()
+def m014_disconnects_in_quickbooks(db: Database) -> None:
+    """How a disconnect inside QuickBooks was learned (the Disconnect URL landing, or a refused refresh), and such a
+    disconnect as an incident kind, so admins are told of it like an expiry."""
+    _run_statements(db, """
+        ALTER TABLE qbo_disconnect_notices ADD COLUMN learned_from TEXT NOT NULL DEFAULT 'disconnect_url';
+        CREATE TABLE connection_incidents_new (
+            id INTEGER PRIMARY KEY,
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('expired', 'error', 'disconnected_in_quickbooks')),
+            reason TEXT NOT NULL DEFAULT '',
+            opened_at TEXT NOT NULL,
+            closed_at TEXT
+        );
+        INSERT INTO connection_incidents_new SELECT id, company_id, kind, reason, opened_at, closed_at
+            FROM connection_incidents;
+        DROP TABLE connection_incidents;
+        ALTER TABLE connection_incidents_new RENAME TO connection_incidents;
+        CREATE UNIQUE INDEX connection_incidents_open ON connection_incidents(company_id) WHERE closed_at IS NULL
+        """)
+

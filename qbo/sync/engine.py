@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from qbo.connection import audit
 from qbo.connection.crypto import TokenDecryptError
+from qbo.connection.disconnect_notices import disconnect_notice
 from qbo.connection.realm_settings import RealmSettings, get_realm_settings
 from qbo.connection.state import StoredState
 from qbo.connection.store import QBO, get_connection, set_last_sync
@@ -42,6 +43,8 @@ from qbo.sync.store import (
 
 LEASE_SECONDS = 120.0
 EXPIRED_REASON = "The QuickBooks Online session expired: reconnect, and the next run continues where this one stopped."
+DISCONNECTED_INSIDE_QUICKBOOKS = ("QuickBooks Online was disconnected inside QuickBooks: reconnect, and the next run "
+                                  "continues where this one stopped.")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ class Worker:
 def blocker(db: Database, company_id: int, realm_id: str | None = None) -> str | None:
     """Why this company may not sync now (disconnected, switched, expired, wizard, paused), or None."""
     connection = get_connection(db, company_id, QBO)
+    if connection is not None and disconnect_notice(db, company_id, connection) is not None:
+        return DISCONNECTED_INSIDE_QUICKBOOKS
     if connection is None or connection.state is StoredState.DISCONNECTED or not connection.realm_id:
         return "QuickBooks Online is not connected."
     if realm_id is not None and connection.realm_id != realm_id:

@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from qbo.accounts import store as accounts
+from qbo.connection.disconnect_notices import disconnect_notice
 from qbo.connection.state import ConnectionState, card_state
 from qbo.connection.store import get_connection
 from qbo.storage.db import get_db
 from qbo.storage.timeutil import utcnow
-from qbo.web.access import NOT_MEMBER, can_use_integrations, current_membership, refusal
+from qbo.web.access import NOT_MEMBER, can_use_integrations, current_membership, current_memberships, refusal
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -19,6 +19,8 @@ ATTENTION = {
                              "reconnect.",
     ConnectionState.ERROR: "QuickBooks Online cannot be reached right now; inBuild keeps trying.",
 }
+DISCONNECTED_IN_QUICKBOOKS = ("QuickBooks Online was disconnected inside QuickBooks: nothing syncs until you "
+                              "reconnect.")
 
 
 def sidebar_context() -> dict:
@@ -27,7 +29,7 @@ def sidebar_context() -> dict:
     show_integrations = can_use_integrations(membership)
     return {
         "membership": membership,
-        "memberships": accounts.memberships_of(get_db(), current_user.user_id),
+        "memberships": current_memberships(),
         "show_integrations": show_integrations,
         "qbo_attention": _attention(membership.company.id) if show_integrations else None,
     }
@@ -37,7 +39,11 @@ def _attention(company_id: int) -> str | None:
     """For admins on every page but the one that already shows it: the connection needs them."""
     if (request.endpoint or "").startswith("integrations."):
         return None
-    return ATTENTION.get(card_state(get_connection(get_db(), company_id), utcnow()))
+    db = get_db()
+    connection = get_connection(db, company_id)
+    if disconnect_notice(db, company_id, connection) is not None:
+        return DISCONNECTED_IN_QUICKBOOKS
+    return ATTENTION.get(card_state(connection, utcnow()))
 
 
 @bp.get("/")

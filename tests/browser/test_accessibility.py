@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Page, expect
 
 from qbo.desktop.simulator.company_file import demo_company_file
@@ -14,7 +15,7 @@ from qbo.mapping.store import VENDOR, clear_mapping
 from qbo.storage.db import get_db
 from tests.browser.conftest import assert_accessible, intuit_sign_in, sign_in
 from tests.browser.test_desktop_flows import connect_desktop
-from tests.browser.test_qbo_flows import _force_check_on_next_load, complete_wizard, connect
+from tests.browser.test_qbo_flows import _force_check_on_next_load, complete_wizard, connect, lapse_session
 from tests.browser.test_sync_flows import a_run_in_progress, connected_and_mapped
 from tests.conftest import ALEX, REALM_1
 from tests.sync.test_engine import approved_bills
@@ -101,14 +102,13 @@ def test_qbo_settings_with_sync_issues_history_and_audit_then_records(page: Page
     assert_accessible(page, "integrations after disconnect (toast, both cards)")
 
 
-def test_card_states_expired_error_and_sync_in_progress(page: Page, live_app, intuit):
+def test_card_states_expired_error_and_disconnected_inside_quickbooks(page: Page, live_app, intuit):
     base = live_app.url
     sign_in(page, base)
     page.goto(base + INTEGRATIONS)
     connect(page)
     complete_wizard(page)
-    intuit.disconnect_realm(REALM_1)
-    intuit.expire_access_token(REALM_1)
+    lapse_session(live_app, intuit)
     _force_check_on_next_load(live_app)
     page.goto(base + INTEGRATIONS)
     expect(page.locator(CARD)).to_have_attribute("data-state", "expired")
@@ -124,6 +124,13 @@ def test_card_states_expired_error_and_sync_in_progress(page: Page, live_app, in
     page.goto(base + INTEGRATIONS)
     expect(page.locator(CARD)).to_have_attribute("data-state", "error")
     assert_accessible(page, "integrations, connection error")
+    requests.delete(f"{intuit.url}/_emulator/api/faults", timeout=10)  # QuickBooks answers again, but refuses us
+    intuit.disconnect_realm(REALM_1)
+    intuit.expire_access_token(REALM_1)
+    _force_check_on_next_load(live_app)
+    page.goto(base + INTEGRATIONS)
+    expect(page.get_by_test_id("qbo-disconnected-in-quickbooks")).to_be_visible()
+    assert_accessible(page, "integrations, disconnected inside QuickBooks")
 
 
 def test_sync_in_progress(page: Page, live_app):

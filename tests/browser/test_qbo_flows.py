@@ -6,6 +6,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import intuit_sign_in, sign_in
 from tests.conftest import ALEX, REALM_1, REALM_3, SAM
+from tests.support.session_lapse import lapse_refresh_token
 
 pytestmark = pytest.mark.browser
 
@@ -127,14 +128,23 @@ def test_switch_account_through_the_modal(page: Page, live_app):
     expect(page.locator(CARD)).to_contain_text("Sam Lee")
 
 
+def lapse_session(live_app, intuit) -> None:
+    """Acme's refresh token ran out (100 days unused), at Intuit and by inBuild's record of it."""
+    from qbo.accounts import store as accounts
+    from qbo.storage.db import get_db
+
+    with live_app.flask_app.app_context():
+        company_id = accounts.find_company_by_name(get_db(), "Acme Construction").id
+    lapse_refresh_token(live_app.flask_app, intuit, company_id, REALM_1)
+
+
 def test_expired_session_then_reconnect(page: Page, live_app, intuit):
     base = live_app.url
     sign_in(page, base)
     open_integrations(page, base)
     connect(page)
     complete_wizard(page)
-    intuit.disconnect_realm(REALM_1)  # the QuickBooks side drops the app: refresh gives invalid_grant
-    intuit.expire_access_token(REALM_1)
+    lapse_session(live_app, intuit)  # refresh gives invalid_grant after the token's recorded end
     _force_check_on_next_load(live_app)
     open_integrations(page, base)
     card = page.locator(CARD)
@@ -144,6 +154,30 @@ def test_expired_session_then_reconnect(page: Page, live_app, intuit):
     intuit_sign_in(page, ALEX, REALM_1)
     page.wait_for_url(base + "/settings/integrations/")
     expect(page.locator(CARD)).to_have_attribute("data-state", "connected")
+
+
+def test_disconnected_inside_quickbooks_then_reconnect(page: Page, live_app, intuit):
+    base = live_app.url
+    sign_in(page, base)
+    open_integrations(page, base)
+    connect(page)
+    complete_wizard(page)
+    intuit.disconnect_realm(REALM_1)  # Apps > My Apps > Disconnect in QuickBooks; nobody visits our Disconnect URL
+    intuit.expire_access_token(REALM_1)
+    _force_check_on_next_load(live_app)
+    open_integrations(page, base)
+    card = page.locator(CARD)
+    expect(card).to_have_attribute("data-state", "not_connected")
+    expect(card.get_by_test_id("qbo-disconnected-in-quickbooks")).to_contain_text(
+        "the app was disconnected inside QuickBooks")
+    page.goto(base + "/settings/")
+    expect(page.get_by_test_id("qbo-attention")).to_contain_text("disconnected inside QuickBooks")
+    open_integrations(page, base)
+    page.locator(CARD).get_by_role("button", name="Reconnect").click()
+    intuit_sign_in(page, ALEX, REALM_1)
+    page.wait_for_url(base + "/settings/integrations/")
+    expect(page.locator(CARD)).to_have_attribute("data-state", "connected")
+    expect(page.get_by_test_id("qbo-disconnected-in-quickbooks")).to_have_count(0)
 
 
 def test_connection_error_then_reconnect(page: Page, live_app, intuit):

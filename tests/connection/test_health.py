@@ -8,6 +8,7 @@ from freezegun import freeze_time
 
 from qbo.accounts import store as accounts
 from qbo.connection import audit
+from qbo.connection.disconnect_notices import DISCONNECTED_IN_QUICKBOOKS, REFRESH_REFUSED, disconnect_notice
 from qbo.connection.health import health_pass
 from qbo.connection.state import StoredState
 from qbo.connection.store import get_connection
@@ -61,15 +62,35 @@ def test_a_refresh_token_is_kept_alive_a_month_before_it_would_lapse(connected, 
     assert renewed.refresh_expires_at > connection.refresh_expires_at
 
 
-def test_a_revoked_grant_moves_the_connection_to_expired_with_the_reason(connected, intuit):
+def test_a_grant_revoked_inside_quickbooks_is_recorded_as_a_disconnect_there(connected, intuit):
     db = get_db()
-    intuit.disconnect_realm(REALM_1)
+    intuit.disconnect_realm(REALM_1)  # the user never lands on the Disconnect URL: the next refresh finds out
     connection = get_connection(db, connected)
     with freeze_time(connection.access_expires_at - timedelta(minutes=12)):
         report = health_pass(db, utcnow(), HORIZON)
-    assert report.expired == 1
+        again = health_pass(db, utcnow(), HORIZON)
+    assert (report.disconnected, report.expired, again.looked_at) == (1, 0, 0)
+    after = get_connection(db, connected)
+    assert after.state is StoredState.DISCONNECTED and after.realm_id == REALM_1
+    notice = disconnect_notice(db, connected, after)
+    assert notice.learned_from == REFRESH_REFUSED and not notice.user_confirmed
+    assert audit.count_events(db, connected, DISCONNECTED_IN_QUICKBOOKS) == 1
+    assert audit.count_events(db, connected, audit.SESSION_EXPIRED) == 0
+    assert [c["status"] for c in intuit.calls("token") if c["grant_type"] == "refresh_token"] == [400]
+
+
+def test_a_refresh_token_that_ran_out_moves_the_connection_to_expired_with_the_reason(connected, intuit):
+    db = get_db()
+    connection = get_connection(db, connected)
+    intuit.expire_refresh_token(REALM_1)
+    # The health job was not running for 100 days: Intuit's answer is the same invalid_grant, but the token's
+    # recorded expiry has passed, so this is an expiry (the card's "session expired"), not a disconnect.
+    with freeze_time(connection.refresh_expires_at + timedelta(minutes=5)):
+        report = health_pass(db, utcnow(), HORIZON)
+    assert (report.expired, report.disconnected) == (1, 0)
     assert get_connection(db, connected).state is StoredState.EXPIRED
     assert audit.count_events(db, connected, audit.SESSION_EXPIRED) == 1
+    assert disconnect_notice(db, connected, get_connection(db, connected)) is None
 
 
 def test_a_connection_in_error_recovers_when_quickbooks_answers_again(connected, intuit):

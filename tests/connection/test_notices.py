@@ -18,6 +18,7 @@ from qbo.jobs.health_tasks import announce_incidents
 from qbo.storage.db import get_db
 from qbo.storage.timeutil import utcnow
 from tests.conftest import ALEX, REALM_1
+from tests.support.session_lapse import lapse_refresh_token
 
 
 class Inbox:
@@ -50,9 +51,9 @@ def connected(app, admin):
         yield accounts.find_company_by_name(get_db(), "Acme Construction").id
 
 
-def test_an_expiry_is_announced_once_to_the_admins_and_its_end_once(connected, inbox, intuit):
+def test_an_expiry_is_announced_once_to_the_admins_and_its_end_once(app, connected, inbox, intuit):
     db = get_db()
-    intuit.disconnect_realm(REALM_1)
+    lapse_refresh_token(app, intuit, connected, REALM_1)
     check_connection(db, connected, force=True)
     assert get_connection(db, connected).state is StoredState.EXPIRED
     assert announce_incidents() == 1
@@ -72,6 +73,24 @@ def test_without_mail_settings_nothing_is_sent_and_the_incident_is_still_kept(co
     assert announce_incidents() == 0
     rows = list(db.query("SELECT kind, reason, closed_at FROM connection_incidents"))
     assert rows == [{"kind": "error", "reason": "QuickBooks is unavailable (HTTP 503).", "closed_at": None}]
+
+
+def test_a_disconnect_inside_quickbooks_is_announced_once_and_the_reconnect_too(connected, admin, inbox, intuit):
+    db = get_db()
+    intuit.disconnect_realm(REALM_1)
+    intuit.expire_access_token(REALM_1)
+    check_connection(db, connected, force=True)  # the refused refresh finds out
+    assert get_connection(db, connected).state is StoredState.DISCONNECTED
+    assert announce_incidents() == 1
+    assert announce_incidents() == 0
+    admin.connect(ALEX, REALM_1, intent="reconnect")
+    assert announce_incidents() == 1
+    (to_first, first), (_, second) = inbox.messages
+    assert to_first == ["admin@acme.test"]
+    assert "Subject: QuickBooks Online was disconnected inside QuickBooks" in first and "Reconnect" in first
+    assert "Subject: QuickBooks Online works again" in second
+    admin.post("/settings/integrations/qbo/disconnect", htmx=True)  # the admin's own disconnect: no notice
+    assert announce_incidents() == 0 and len(inbox.messages) == 2
 
 
 def test_a_disconnect_by_the_admin_closes_the_incident_quietly(connected, inbox, intuit):

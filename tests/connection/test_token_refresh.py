@@ -4,10 +4,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from freezegun import freeze_time
 
+from qbo.connection.disconnect_notices import REFRESH_REFUSED, disconnect_notice
 from qbo.connection.state import StoredState
 from qbo.connection.store import get_connection, stored_tokens
 from qbo.connection.token_refresh import fresh_access_token
-from qbo.intuit.errors import ConnectionUnusable, IntuitUnavailable, RefreshRejected
+from qbo.intuit.errors import ConnectionUnusable, GrantRevoked, IntuitUnavailable, RefreshRejected
 from qbo.storage.db import immediate
 from qbo.storage.timeutil import to_db, utcnow
 from tests.support.store_fixtures import connected_db, new_cipher
@@ -81,18 +82,49 @@ def test_rotated_refresh_token_is_stored_encrypted(store):
     assert "RT-2" not in raw
 
 
-def test_invalid_grant_marks_expired_and_keeps_tokens(store):
+def test_invalid_grant_after_the_recorded_expiry_marks_expired_and_keeps_tokens(store):
     db, cipher, company_id = store
     endpoint = FakeTokenEndpoint(current="something-else")
     before = db.execute("SELECT refresh_token_enc FROM connections").fetchone()[0]
-    with freeze_time(EXPIRY), pytest.raises(RefreshRejected):
+    ran_out = get_connection(db, company_id).refresh_expires_at + timedelta(minutes=1)
+    with freeze_time(ran_out), pytest.raises(RefreshRejected) as refusal:
         get_token(store, endpoint)
+    assert not isinstance(refusal.value, GrantRevoked)
     connection = get_connection(db, company_id)
     assert connection.state is StoredState.EXPIRED
     assert db.execute("SELECT refresh_token_enc, lease_owner FROM connections").fetchone() == (before, None)
-    with freeze_time(EXPIRY), pytest.raises(ConnectionUnusable):
+    with freeze_time(ran_out), pytest.raises(ConnectionUnusable):
         get_token(store, endpoint)
     assert endpoint.calls == 1  # never loops on refresh
+
+
+def test_invalid_grant_with_time_left_is_a_disconnect_inside_quickbooks(store):
+    db, cipher, company_id = store
+    endpoint = FakeTokenEndpoint(current="something-else")  # Intuit revoked the grant
+    with freeze_time(EXPIRY), pytest.raises(GrantRevoked):
+        get_token(store, endpoint)
+    connection = get_connection(db, company_id)
+    assert connection.state is StoredState.DISCONNECTED
+    assert db.execute("SELECT access_token_enc, refresh_token_enc, lease_owner FROM connections").fetchone() == (
+        None, None, None)
+    assert disconnect_notice(db, company_id, connection).learned_from == REFRESH_REFUSED
+    with freeze_time(EXPIRY), pytest.raises(ConnectionUnusable):
+        get_token(store, endpoint)
+    assert endpoint.calls == 1
+
+
+@pytest.mark.parametrize("earlier", ["stale lease", "unanswered refresh"])
+def test_a_refusal_after_an_earlier_refresh_of_unknown_outcome_is_only_an_expiry(store, earlier):
+    """The earlier refresh may have rotated the token at Intuit without our hearing of it: no proof of a revoke."""
+    db, cipher, company_id = store
+    endpoint = FakeTokenEndpoint(current="something-else")
+    column = ("lease_owner = 'dead-worker', lease_until = ?" if earlier == "stale lease"
+              else "refresh_failures = 1, refresh_cooldown_until = NULL, lease_until = ?")
+    db.execute(f"UPDATE connections SET {column}", [to_db(EXPIRY - timedelta(minutes=1))])
+    with freeze_time(EXPIRY), pytest.raises(RefreshRejected) as refusal:
+        get_token(store, endpoint)
+    assert not isinstance(refusal.value, GrantRevoked)
+    assert get_connection(db, company_id).state is StoredState.EXPIRED
 
 
 def test_transient_failure_counts_and_cools_down(store):

@@ -113,7 +113,7 @@ def test_disconnect_inside_quickbooks_surfaces_as_rejected(qbo, intuit):
     intuit.disconnect_realm(REALM_1)
     with pytest.raises(RefreshRejected):
         qbo.count("Vendor")
-    assert get_connection(get_db(), acme_id(get_db())).state.value == "expired"
+    assert get_connection(get_db(), acme_id(get_db())).state.value == "disconnected"  # the grant had time left
     with pytest.raises(ConnectionUnusable):
         qbo.count("Vendor")
 

@@ -49,8 +49,8 @@ def test_connection_lifecycle_is_audited_with_utc_time_actor_company_and_realm(a
     admin.connect(ALEX, REALM_2, intent="switch")
     back = sign_in_at_intuit(admin.start_connect("switch"), ALEX, REALM_1, action="cancel")
     admin.client.get(path_and_query(back))
-    intuit.disconnect_realm(REALM_2)  # Intuit-side disconnect: the next check finds the session expired
-    assert 'data-state="expired"' in admin.post(CHECK, {"force": "1"}, htmx=True).get_data(as_text=True)
+    intuit.disconnect_realm(REALM_2)  # Intuit-side disconnect: the next check's refused refresh finds it
+    assert 'data-state="not_connected"' in admin.post(CHECK, {"force": "1"}, htmx=True).get_data(as_text=True)
     finished = datetime.now(timezone.utc) + timedelta(seconds=1)
 
     rows = audit_rows(app)
@@ -61,7 +61,7 @@ def test_connection_lifecycle_is_audited_with_utc_time_actor_company_and_realm(a
         ("reconnected", user_id, company_id, REALM_1),
         ("switched", user_id, company_id, REALM_2),
         ("connect_failed", user_id, company_id, None),  # a cancel carries no realm
-        ("session_expired", user_id, company_id, REALM_2),  # found by the check this admin asked for
+        ("disconnected_in_quickbooks", None, company_id, REALM_2),  # what QuickBooks did, not this admin
     ]
     assert rows[3]["detail"] == f"from realm {REALM_1}"
     assert rows[4]["detail"] == "intuit error access_denied"

@@ -135,10 +135,10 @@ def test_no_secret_in_logs_pages_fragments_headers_or_errors(app, admin, intuit,
         result = flask_cli(app, "retry-revocations")
     cli_output.append(result.output)
     assert "delivered: 1" in result.output
-    # Reconnect, then Intuit-side disconnect: 401, refresh refused (invalid_grant), card expired.
+    # Reconnect, then Intuit-side disconnect: 401, refresh refused (invalid_grant), disconnected inside QuickBooks.
     connect("reconnect")
     intuit.disconnect_realm(REALM_1)
-    assert card_state(check()) == "expired"
+    assert card_state(check()) == "not_connected"
     visit_everything()
     # A cancelled sign-in, and one whose code exchange fails at Intuit.
     connect("reconnect", action="cancel")

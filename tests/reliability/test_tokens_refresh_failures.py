@@ -12,6 +12,7 @@ from qbo.connection.store import get_connection, stored_tokens
 from qbo.storage.db import get_db
 from qbo.storage.timeutil import utcnow
 from tests.conftest import ALEX, REALM_1
+from tests.support.session_lapse import lapse_refresh_token
 from tests.reliability.support_mp import (
     expire_locally,
     fast_password_hashing,  # noqa: F401 - an autouse fixture
@@ -49,7 +50,7 @@ def check(admin) -> str:
 
 
 def test_invalid_grant_is_permanent_and_never_retried(app, admin, intuit, acme):
-    intuit.disconnect_realm(REALM_1)  # the grant is gone at Intuit
+    lapse_refresh_token(app, intuit, acme, REALM_1)  # the refresh token ran out, at Intuit and by our record
     expire_locally(app, acme)
     before = ciphertexts(app, acme)
     assert check(admin) == "expired"
@@ -85,6 +86,20 @@ def test_transient_refresh_failure_keeps_tokens_and_cools_down(app, admin, intui
     with app.app_context():
         tokens = stored_tokens(get_db(), app.extensions["token_cipher"], acme)
     assert tokens.refresh_token == intuit.grants(REALM_1)[0]["latest_refresh_token"]
+
+
+def test_a_revoked_grant_is_disconnected_once_and_never_retried(app, admin, intuit, acme):
+    intuit.disconnect_realm(REALM_1)  # disconnected inside QuickBooks while the refresh token had time left
+    expire_locally(app, acme)
+    assert check(admin) == "not_connected"
+    assert [c["status"] for c in refreshes(intuit)] == [400]
+    api_calls = len(intuit.calls("api"))
+    for _ in range(3):
+        assert check(admin) == "not_connected"
+        assert admin.client.get(PAGE).status_code == 200
+    assert len(refreshes(intuit)) == 1 and len(intuit.calls("api")) == api_calls
+    assert ciphertexts(app, acme) == (None, None)  # nothing kept that Intuit no longer honours
+    assert connection(app, acme).state.value == "disconnected"
 
 
 def test_repeated_transient_failures_back_off_exponentially(app, admin, intuit, acme):

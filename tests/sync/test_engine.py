@@ -207,11 +207,11 @@ def test_an_expired_access_token_is_refreshed_once_and_the_run_goes_on(acme, int
     assert get_connection(get_db(), acme).state.value == "connected"
 
 
-def test_access_revoked_mid_run_stops_the_run_and_the_card_says_expired(acme, intuit, app_context):
+def test_access_revoked_mid_run_stops_the_run_as_a_disconnect_inside_quickbooks(acme, intuit, app_context):
     intuit.post("faults", {"kind": "revoke_after", "endpoint": "api", "realm_id": REALM_1, "count": 1})
     attempt = run_sync(get_db(), acme, "manual", sync_worker())
-    assert "session expired" in attempt.reason
-    assert get_connection(get_db(), acme).state.value == "expired"
+    assert "disconnected inside QuickBooks" in attempt.reason
+    assert get_connection(get_db(), acme).state.value == "disconnected"
     assert get_run(get_db(), attempt.run_id).outcome == "stopped"
     states = sync_records(get_db(), acme, REALM_1)
     assert all(s.status in (SYNCED, SENDING) for s in states.values())

@@ -12,6 +12,7 @@ from qbo.storage.db import get_db
 from qbo.storage.timeutil import utcnow
 from tests.conftest import ALEX, PAT, REALM_1, REALM_3, SAM
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
+from tests.support.session_lapse import lapse_refresh_token
 
 PAGE = "/settings/integrations/"
 CARD_STATE = re.compile(r'id="qbo-card"[^>]*data-state="([a-z_]+)"')
@@ -165,8 +166,7 @@ def test_switch_account_to_another_company(app, admin, intuit):
 def test_expired_session_then_reconnect(app, admin, intuit):
     admin.connect(ALEX, REALM_1)
     finish_wizard(admin)
-    intuit.disconnect_realm(REALM_1)
-    intuit.expire_access_token(REALM_1)
+    lapse_refresh_token(app, intuit, connection_of(app).company_id, REALM_1)
     card = admin.post("/settings/integrations/qbo/check", {"force": "1"}, htmx=True).get_data(as_text=True)
     assert card_state_of(card) == "expired"
     assert "Your QuickBooks Online session has expired. Please reconnect your account." in card
@@ -174,6 +174,26 @@ def test_expired_session_then_reconnect(app, admin, intuit):
     response = admin.connect(ALEX, REALM_1, intent="reconnect")
     assert response.headers["Location"].endswith(PAGE)
     assert card_state_of(admin.client.get(PAGE).get_data(as_text=True)) == "connected"
+
+
+def test_a_grant_revoked_inside_quickbooks_is_a_disconnect_not_an_expiry(app, admin, intuit):
+    admin.connect(ALEX, REALM_1)
+    finish_wizard(admin)
+    intuit.disconnect_realm(REALM_1)  # Apps > My Apps > Disconnect, and the user never lands on our Disconnect URL
+    intuit.expire_access_token(REALM_1)
+    card = admin.post("/settings/integrations/qbo/check", {"force": "1"}, htmx=True).get_data(as_text=True)
+    assert card_state_of(card) == "not_connected"
+    words = " ".join(card.split())
+    assert "QuickBooks stopped accepting inBuild's connection to Keystone Builders LLC" in words
+    assert "disconnected inside QuickBooks, or the user who connected it (alex.morgan@example.com) lost access" in words
+    assert ">Reconnect</button>" in card and "session has expired" not in card
+    assert connection_of(app).state is StoredState.DISCONNECTED
+    elsewhere = admin.client.get("/settings/").get_data(as_text=True)
+    assert "QuickBooks Online was disconnected inside QuickBooks" in elsewhere
+    response = admin.connect(ALEX, REALM_1, intent="reconnect")
+    assert response.headers["Location"].endswith(PAGE)  # the configuration was kept: no wizard again
+    page = admin.client.get(PAGE).get_data(as_text=True)
+    assert card_state_of(page) == "connected" and "stopped accepting" not in page
 
 
 def test_connection_error_then_recovers_by_itself(app, admin, intuit):

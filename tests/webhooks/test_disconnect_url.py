@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from qbo.connection.quickbooks_disconnect import DISCONNECTED_IN_QUICKBOOKS
+from qbo.connection.disconnect_notices import DISCONNECTED_IN_QUICKBOOKS
 from qbo.storage.db import get_db
 from tests.conftest import ALEX, CSRF_INPUT, REALM_1, REALM_2, SAM
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
@@ -68,11 +68,12 @@ def test_a_disconnect_inside_quickbooks_is_confirmed_with_intuit_marked_and_show
     assert connection_state(app) == "disconnected"
     with app.app_context():
         actions = [row[0] for row in get_db().execute("SELECT action FROM audit_events ORDER BY id")]
-    assert actions[-1] == DISCONNECTED_IN_QUICKBOOKS
+    assert actions[-1] == DISCONNECTED_IN_QUICKBOOKS and actions.count(DISCONNECTED_IN_QUICKBOOKS) == 1
     assert not [g for g in intuit.grants() if g["realm_id"] is None and not g["revoked"]]  # the OpenID grant went back
     card = acme_on_keystone.client.get(CARD).text
     assert 'data-testid="qbo-disconnected-in-quickbooks"' in card and "Keystone" in card
     assert 'name="intent" value="reconnect"' in card and ALEX in card
+    assert "was disconnected from inside QuickBooks" in card  # the landing said who: not "stopped accepting"
     acme_on_keystone.connect(ALEX, REALM_1, intent="reconnect")  # Reconnect: back to connected, the notice gone
     card = acme_on_keystone.client.get(CARD).text
     assert 'data-state="connected"' in card and "qbo-disconnected-in-quickbooks" not in card
