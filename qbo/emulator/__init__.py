@@ -7,7 +7,7 @@ from typing import Mapping
 from flask import Flask
 from werkzeug.serving import run_simple
 
-from . import api, authorize, control, control_realms, control_webhooks, oauth, tamper
+from . import api, authorize, control, control_payments, control_realms, control_webhooks, oauth, tamper
 from .context import EXTENSION_KEY, Emulator
 from .db import Database
 from .directory import client_from_mapping, save_client
@@ -51,7 +51,7 @@ def create_emulator_app(config: Mapping | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions[EXTENSION_KEY] = _build_emulator(app.config)
     for blueprint in (oauth.bp, authorize.bp, api.bp, control.bp, control_realms.bp, control_webhooks.bp,
-                      tamper.bp):
+                      control_payments.bp, tamper.bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -8,6 +8,7 @@ from typing import Callable
 from flask import Blueprint, Response, request
 
 from .batch import is_batch_request, run_batch
+from .cdc import changes_since, parse_cdc_request
 from .clock import intuit_time, now, utc_iso
 from .context import current_emulator
 from .entities import get_entity
@@ -189,6 +190,19 @@ def query(realm_id: str) -> Response:
     except QueryError as error:
         return fault_response(query_fault(error))
     return json_response({"QueryResponse": answer, "time": intuit_time()})
+
+
+@bp.get("/cdc")
+@api_view
+def change_data_capture(realm_id: str) -> Response:
+    """What changed (or was deleted) since changedSince, for the entities asked."""
+    try:
+        wanted = parse_cdc_request(request.args.get("entities"), request.args.get("changedSince"), now())
+    except EntityFault as fault:
+        return fault_response(fault)
+    with current_emulator().db.transaction() as conn:
+        answer = changes_since(conn, realm_id, wanted)
+    return json_response({"CDCResponse": [{"QueryResponse": answer}], "time": intuit_time()})
 
 
 @bp.route("/<path:rest>", methods=ALL_METHODS)

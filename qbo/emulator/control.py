@@ -21,6 +21,7 @@ from .seed import USERS, reset
 from .settings import clear_settings, load_settings, parse_settings, save_settings
 from .token_format import fingerprint
 from .user_changes import CHANGES
+from .user_payments import payment_overview
 from .webhook_config import clear_config as clear_webhook_config
 from .webhook_config import load_config as load_webhook_config
 from .webhook_outbox import clear_outbox, list_deliveries, pending_count
@@ -68,6 +69,8 @@ def index() -> str:
                             for company in list_companies(conn)},
             "webhooks": load_webhook_config(conn, emulator.webhooks.defaults),
             "webhook_pending": pending_count(conn), "deliveries": list_deliveries(conn, limit=10),
+            "payment_books": {company.realm_id: payment_overview(conn, company.realm_id)
+                              for company in list_companies(conn)},
         }
     return render_template("emulator/control.html", users=USERS, fault_kinds=FAULT_KINDS,
                            fault_resources=FAULT_RESOURCES, throttle=emulator.throttle.settings,

@@ -70,6 +70,15 @@ def deleted_ids(conn: sqlite3.Connection, realm_id: str, entity: str) -> list[st
     return [row["id"] for row in rows]
 
 
+def deleted_since(conn: sqlite3.Connection, realm_id: str, entity: str,
+                  since: float) -> list[tuple[str, float]]:
+    """(Id, deleted_at) of the entities of one type deleted at or after a moment."""
+    rows = conn.execute("SELECT id, deleted_at FROM deleted_entities WHERE realm_id = ? AND entity = ?"
+                        " AND deleted_at >= ? ORDER BY deleted_at, CAST(id AS INTEGER)",
+                        (realm_id, entity, since)).fetchall()
+    return [(row["id"], row["deleted_at"]) for row in rows]
+
+
 @contextmanager
 def batch_visibility() -> Iterator[None]:
     """Within the block, entities created stay invisible to get_referable (one QBO batch)."""

@@ -18,7 +18,7 @@ FAILING_KINDS = ("500", "503", "429", "429_xml", "timeout")
 PASSING_KINDS = ("slow", "drop_after_commit", "reset_after_commit", "revoke_after")
 FAULT_KINDS = FAILING_KINDS + PASSING_KINDS
 FAULT_ENDPOINTS = ("token", "revoke", "userinfo", "api", "any")
-FAULT_RESOURCES = (*RESOURCES, "batch", "query")
+FAULT_RESOURCES = (*RESOURCES, "batch", "query", "cdc")
 DEFAULT_SECONDS = 5.0
 
 

@@ -5,6 +5,7 @@ import sqlite3
 
 from .company_preferences import load_preferences
 from .entities import delete_entity, save_entity
+from .payment_links import check_no_payments
 from .transactions import check_open_period
 from .write_support import current_version, next_version
 
@@ -16,6 +17,7 @@ def delete_transaction(conn: sqlite3.Connection, realm_id: str, entity: str, bod
     """Delete the transaction a body names by Id and current SyncToken; QBO's delete answer."""
     existing = current_version(conn, realm_id, entity, body)
     check_open_period(existing["TxnDate"], load_preferences(conn, realm_id))
+    check_no_payments(conn, realm_id, entity, existing["Id"], "deleted")
     delete_entity(conn, realm_id, entity, existing["Id"], at)
     return {"status": "Deleted", "domain": "QBO", "Id": existing["Id"]}
 
@@ -24,6 +26,7 @@ def void_invoice(conn: sqlite3.Connection, realm_id: str, body: dict, at: float)
     """Void an invoice: it stays, with every amount and quantity zeroed and a "Voided" note."""
     existing = current_version(conn, realm_id, "Invoice", body)
     check_open_period(existing["TxnDate"], load_preferences(conn, realm_id))
+    check_no_payments(conn, realm_id, "Invoice", existing["Id"], "voided")
     note = str(existing.get("PrivateNote") or "")
     record = {**existing, "Line": [_voided_line(line) for line in existing["Line"]],
               "TotalAmt": 0, "Balance": 0,

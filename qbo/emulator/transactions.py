@@ -25,7 +25,8 @@ INVOICE_DEFAULTS = {"EmailStatus": "NotSet", "PrintStatus": "NotSet",
                     "ApplyTaxAfterDiscount": False, "Deposit": 0, "TxnTaxDetail": {"TotalTax": 0}}
 INVOICE_ENUMS = {"EmailStatus": ("NotSet", "NeedToSend", "EmailSent"),
                  "PrintStatus": ("NotSet", "NeedToPrint", "PrintComplete")}
-COMPUTED = ("TotalAmt", "Balance", "HomeBalance", "HomeTotalAmt")
+# LinkedTxn names the payments applied: the server keeps it (payment_links), whatever a client sends back.
+COMPUTED = ("TotalAmt", "Balance", "HomeBalance", "HomeTotalAmt", "LinkedTxn")
 FIRST_INVOICE_NUMBER = 1001
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
@@ -52,7 +53,7 @@ def check_open_period(txn_date: str, preferences: CompanyPreferences) -> None:
         raise period_closed()
 
 
-def _date_field(value: object, name: str) -> str:
+def date_field(value: object, name: str) -> str:
     text = str(value).strip()
     try:
         if not _DATE.match(text):
@@ -62,7 +63,7 @@ def _date_field(value: object, name: str) -> str:
         raise invalid_property(name, value) from None
 
 
-def _today(at: float) -> str:
+def today(at: float) -> str:
     return datetime.fromtimestamp(at, INTUIT_ZONE).date().isoformat()
 
 
@@ -74,10 +75,10 @@ def prepare_transaction(conn: sqlite3.Connection, realm_id: str, entity: str, re
         raise required_missing(PARTY_REF[entity])
     lines = prepare_lines(conn, realm_id, entity, record.get("Line"),
                           own_lines(own["Line"]) if own else [])
-    record["TxnDate"] = _date_field(record.get("TxnDate") or _today(rules.at), "TxnDate")
-    record["DueDate"] = _date_field(record.get("DueDate") or record["TxnDate"], "DueDate")
+    record["TxnDate"] = date_field(record.get("TxnDate") or today(rules.at), "TxnDate")
+    record["DueDate"] = date_field(record.get("DueDate") or record["TxnDate"], "DueDate")
     check_open_period(record["TxnDate"], rules.preferences)
-    _check_strings(record)
+    check_strings(record)
     for name, target in HEADER_REFS[entity].items():
         if record.get(name) is not None:
             record[name] = resolve_ref(conn, realm_id, target, record[name], name,
@@ -96,7 +97,7 @@ def prepare_transaction(conn: sqlite3.Connection, realm_id: str, entity: str, re
     return record
 
 
-def _check_strings(record: dict) -> None:
+def check_strings(record: dict) -> None:
     for name, limit in STRING_LIMITS.items():
         if record.get(name) is not None:
             record[name] = str(record[name])

@@ -8,7 +8,10 @@ from __future__ import annotations
 import sqlite3
 
 from .entities import get_entity
-from .resources import LIST_ENTITIES, TRANSACTION_ENTITIES, VOIDABLE_ENTITIES, WRITABLE_ENTITIES
+from .payment_writes import delete_payment
+from .resources import (
+    DELETABLE_ENTITIES, LIST_ENTITIES, PAYMENT_ENTITIES, VOIDABLE_ENTITIES, WRITABLE_ENTITIES,
+)
 from .transaction_writes import delete_transaction, void_invoice
 from .webhook_outbox import Change
 from .writes import write_entity
@@ -29,8 +32,9 @@ def apply_user_change(conn: sqlite3.Connection, realm_id: str, entity: str, enti
     if existing is None:
         raise LookupError(f"{entity} {entity_id} does not exist in realm {realm_id}")
     current = {"Id": existing["Id"], "SyncToken": existing["SyncToken"]}
-    if change == "delete" and entity in TRANSACTION_ENTITIES:
-        delete_transaction(conn, realm_id, entity, current, at)
+    if change == "delete" and entity in DELETABLE_ENTITIES:
+        delete = delete_payment if entity in PAYMENT_ENTITIES else delete_transaction
+        delete(conn, realm_id, entity, current, at)
         return {**existing, "status": "Deleted"}, Change(realm_id, entity, entity_id, "Delete")
     if change == "void" and entity in VOIDABLE_ENTITIES:
         return void_invoice(conn, realm_id, current, at), Change(realm_id, entity, entity_id, "Void")

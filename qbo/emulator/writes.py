@@ -9,7 +9,10 @@ from .entities import note_created, save_entity
 from .entity_faults import EntityFault, fault_response, not_found, unsupported_operation
 from .entity_rules import WRITE_ONLY_ONCE, child_customers, prepare
 from .references import display_name
-from .resources import TRANSACTION_ENTITIES, VOIDABLE_ENTITIES, WRITABLE
+from .payment_links import applications, refresh_settled, settle_update
+from .payment_writes import delete_payment
+from .payments import prepare_payment
+from .resources import PAYMENT_ENTITIES, TRANSACTION_ENTITIES, VOIDABLE_ENTITIES, WRITABLE
 from .transaction_writes import delete_transaction, void_invoice
 from .transactions import TxnRules, check_open_period, prepare_transaction
 from .write_support import (
@@ -30,6 +33,8 @@ def perform(conn: sqlite3.Connection, realm_id: str, entity: str, operation: str
             body: object, options: WriteOptions) -> dict:
     """Run one write (operation None: the body's Id decides create or update); the saved entity."""
     if operation == "delete":
+        if entity in PAYMENT_ENTITIES:
+            return delete_payment(conn, realm_id, entity, require_object(body, entity), options.at)
         if entity not in TRANSACTION_ENTITIES:
             raise unsupported_operation("Delete", entity)
         return delete_transaction(conn, realm_id, entity, require_object(body, entity), options.at)
@@ -57,11 +62,16 @@ def write_entity(conn: sqlite3.Connection, realm_id: str, entity: str, body: obj
 
 def _prepare(conn: sqlite3.Connection, realm_id: str, entity: str, record: dict,
              own: dict | None, options: WriteOptions) -> dict:
+    if entity in PAYMENT_ENTITIES:
+        return prepare_payment(conn, realm_id, entity, record, own, _txn_rules(conn, realm_id, options))
     if entity in TRANSACTION_ENTITIES:
-        rules = TxnRules(options.at, load_preferences(conn, realm_id),
-                         options.allow_duplicate_doc_number)
-        return prepare_transaction(conn, realm_id, entity, record, own, rules)
+        prepared = prepare_transaction(conn, realm_id, entity, record, own, _txn_rules(conn, realm_id, options))
+        return settle_update(conn, realm_id, entity, {**prepared, "Id": own["Id"]}) if own else prepared
     return prepare(conn, realm_id, entity, record, own["Id"] if own else None)
+
+
+def _txn_rules(conn: sqlite3.Connection, realm_id: str, options: WriteOptions) -> TxnRules:
+    return TxnRules(options.at, load_preferences(conn, realm_id), options.allow_duplicate_doc_number)
 
 
 def _create(conn: sqlite3.Connection, realm_id: str, entity: str, body: dict,
@@ -70,21 +80,28 @@ def _create(conn: sqlite3.Connection, realm_id: str, entity: str, body: dict,
     record.update(first_version(conn, realm_id, options.at))
     save_entity(conn, realm_id, entity, record)
     note_created(realm_id, entity, record["Id"])
+    if entity in PAYMENT_ENTITIES:
+        refresh_settled(conn, realm_id, entity, set(applications(record)), options.at)
     return record
 
 
 def _update(conn: sqlite3.Connection, realm_id: str, entity: str, body: dict,
             options: WriteOptions) -> dict:
     existing = current_version(conn, realm_id, entity, body)
-    if entity in TRANSACTION_ENTITIES:
+    if entity in TRANSACTION_ENTITIES or entity in PAYMENT_ENTITIES:
         check_open_period(existing["TxnDate"], load_preferences(conn, realm_id))
     if body.get("sparse") is True:
         base = {k: v for k, v in existing.items() if k not in SERVER_FIELDS}
+        if entity in PAYMENT_ENTITIES and "Line" in body and "TotalAmt" not in body:
+            base.pop("TotalAmt", None)  # new lines without a total: the total follows the lines
     else:  # a full update: whatever the body leaves out is cleared
         base = {k: existing[k] for k in WRITE_ONLY_ONCE if k in existing}
     record = _prepare(conn, realm_id, entity, {**base, **writable_fields(body)}, existing, options)
     record.update(next_version(existing, options.at))
     save_entity(conn, realm_id, entity, record)
+    if entity in PAYMENT_ENTITIES:
+        touched = set(applications(existing)) | set(applications(record))
+        refresh_settled(conn, realm_id, entity, touched, options.at)
     if entity == "Customer":
         _refresh_sub_customers(conn, realm_id, record)
     return record

@@ -113,7 +113,7 @@ def test_duplicate_numbers_within_one_batch(emulator, token, seeded):
     ({"operation": "void", "Bill": {"Id": "1", "SyncToken": "0"}}, "2170"),
     ({"Bill": {"DocNumber": "x"}}, "2020"),
     ({"operation": "create"}, "2010"),
-    ({"Query": "select * from Payment"}, "4001"),
+    ({"Query": "select * from Estimate"}, "4001"),
     ({"Query": "select from Bill"}, "4000"),
     ({"operation": "update", "Bill": {"SyncToken": "0"}}, "2020"),
 ])

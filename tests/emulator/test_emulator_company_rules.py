@@ -159,7 +159,7 @@ def test_unknown_realms_and_entities_are_404(emulator):
     assert emulator.control("GET", "api/realms/123/preferences").status_code == 404
     assert emulator.control("POST", "api/realms/123/preferences", json={}).status_code == 404
     assert emulator.control("GET", "api/realms/123/entities/Bill").status_code == 404
-    assert emulator.control("GET", f"api/realms/{KEYSTONE}/entities/Payment").status_code == 404
+    assert emulator.control("GET", f"api/realms/{KEYSTONE}/entities/Estimate").status_code == 404
 
 
 def test_the_control_page_closes_the_books_with_a_form(emulator):

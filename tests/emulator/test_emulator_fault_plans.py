@@ -124,7 +124,7 @@ def test_faults_can_target_one_resource(emulator, token, seeded):
 
 
 @pytest.mark.parametrize("body", [
-    {"kind": "slow", "resource": "payment"},
+    {"kind": "slow", "resource": "estimate"},
     {"kind": "revoke_after", "endpoint": "token"},
     {"kind": "500", "endpoint": "userinfo", "resource": "bill"},
     {"kind": "slow", "seconds": 601},
