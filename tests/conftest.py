@@ -18,6 +18,8 @@ from qbo.storage.db import get_db
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 from tests.support.live_server import serve
 
+pytest_plugins = ["tests.support.reliability_figures"]  # the reliability figures printed after every run
+
 CLIENT_ID = "inbuild-test-client"
 CLIENT_SECRET = "inbuild-test-secret"
 TEST_REDIRECT_URI = "http://127.0.0.1:5999/settings/integrations/qbo/callback"

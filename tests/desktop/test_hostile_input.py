@@ -41,9 +41,11 @@ def post(live, body: bytes | str, action: str = "authenticate") -> requests.Resp
     (b"<a>" * 5_000 + b"</a>" * 5_000, 400), (b"<x>" + b"A" * (9 * 1024 * 1024) + b"</x>", 413),
 ], ids=["empty", "text", "truncated", "entity-expansion", "external-entity", "unknown-operation", "no-operation",
         "not-soap", "deep", "huge"])
-def test_unreadable_or_hostile_requests_get_a_soap_fault(app, live, desktop, body, status):
+def test_unreadable_or_hostile_requests_get_a_soap_fault(app, live, desktop, body, status, reliability_figure):
     before = snapshot(app)
     response = post(live, body)
+    reliability_figure("malformed SOAP bodies", requests=1, errors_5xx=int(response.status_code >= 500),
+                       state_changes=int(snapshot(app) != before))
     assert response.status_code == status
     assert "<faultcode>soap:Client</faultcode>" in response.text
     assert "root:" not in response.text and "lollol" not in response.text
@@ -51,7 +53,7 @@ def test_unreadable_or_hostile_requests_get_a_soap_fault(app, live, desktop, bod
 
 
 @pytest.mark.parametrize("ticket", ["", "no-such-ticket", "x" * 5000, "' OR 1=1 --", "\u202e\u0000"])
-def test_unknown_tickets_follow_the_qbwc_conventions_and_change_nothing(app, desktop, ticket):
+def test_unknown_tickets_follow_the_qbwc_conventions_and_change_nothing(app, desktop, ticket, reliability_figure):
     service = desktop.web_connector().service
     before = snapshot(app)
     ticket = ticket.replace("\u0000", "")
@@ -60,6 +62,7 @@ def test_unknown_tickets_follow_the_qbwc_conventions_and_change_nothing(app, des
     assert service.connectionError(ticket, "0x80040408", "boom") == "done"
     assert "not valid" in service.getLastError(ticket)
     assert "not valid" in service.closeConnection(ticket)
+    reliability_figure("SOAP calls with unknown tickets", calls=5, state_changes=int(snapshot(app) != before))
     assert snapshot(app) == before
 
 

@@ -31,7 +31,7 @@ def refresh_calls(intuit) -> list[dict]:
 
 
 @pytest.mark.slow
-def test_one_refresh_per_expiry_across_processes(tmp_path, app, admin, intuit):
+def test_one_refresh_per_expiry_across_processes(tmp_path, app, admin, intuit, reliability_figure):
     assert admin.connect(ALEX, REALM_1).status_code == 302
     with app.app_context():
         company_id = accounts.find_company_by_name(get_db(), "Acme Construction").id
@@ -93,6 +93,9 @@ def test_one_refresh_per_expiry_across_processes(tmp_path, app, admin, intuit):
         connection = get_connection(db, company_id)
         lease = db.execute("SELECT lease_owner, lease_until FROM connections").fetchone()
     grant = intuit.grants(REALM_1)[0]
+    reliability_figure("concurrent refreshes across processes", processes=PROCESSES, token_requests=len(outcomes),
+                       refreshes_at_intuit=len(refreshes), invalid_grant=len(invalid_grant),
+                       lost_refresh_tokens=int(stored.refresh_token != grant["latest_refresh_token"]))
     assert stored.refresh_token == grant["latest_refresh_token"], "the stored RT is the last one Intuit issued"
     assert grant["refresh_tokens_issued"] == 1 + ROUNDS and not grant["revoked"]
     assert connection.state.value == "connected" and connection.refresh_failures == 0

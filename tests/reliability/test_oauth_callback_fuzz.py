@@ -54,7 +54,7 @@ def risky(value: str) -> bool:
     return len(value) >= 3 and any(c in value for c in "<>\"'&")
 
 
-def test_fuzzed_callbacks_never_break_or_change_anything(app, admin, intuit):
+def test_fuzzed_callbacks_never_break_or_change_anything(app, admin, intuit, reliability_figure):
     admin.connect()  # a live connection whose row must survive every malformed callback untouched
     before = snapshot(app)
     assert before["connections"] and before["login_sessions"]
@@ -81,5 +81,8 @@ def test_fuzzed_callbacks_never_break_or_change_anything(app, admin, intuit):
         assert snapshot(app) == before
 
     callback()
+    reliability_figure("malformed OAuth callbacks", requests=sum(seen.values()),
+                       errors_5xx=sum(n for status, n in seen.items() if status >= 500),
+                       state_changes=int(snapshot(app) != before))
     assert sum(seen.values()) >= EXAMPLES and set(seen) <= {302, 400}
     print(f"\nM={sum(seen.values())} fuzzed callbacks: {dict(seen)}, 0 5xx, 0 row changes")

@@ -20,6 +20,7 @@ from qbo.sync.engine import Worker, run_sync
 from qbo.sync.push import SETTLE_SECONDS
 from qbo.sync.store import FAILED, SENDING, SYNCED, WAITING, WITHDRAWN, get_run, sync_records
 from tests.conftest import ALEX, REALM_1, REALM_2
+from tests.support.reliability_figures import FAULT_INJECTION, exactly_once
 from tests.sync.conftest import NOW, map_everything, sync_worker
 
 pytestmark = pytest.mark.usefixtures("app_context")
@@ -28,6 +29,12 @@ pytestmark = pytest.mark.usefixtures("app_context")
 def approved_bills(db, company_id):
     return [b for b in documents.list_bills(db, company_id, limit=None, status=ApprovalStatus.APPROVED)
             if b.bill_date.year >= 2026]
+
+
+def each_bill_once(record, intuit, db, acme) -> None:
+    """Every approved bill in QuickBooks exactly once, counted into the suite's reliability figures."""
+    exactly_once(record, FAULT_INJECTION, [b["DocNumber"] for b in qbo_bills(intuit)],
+                 [b.number for b in approved_bills(db, acme)])
 
 
 def qbo_bills(intuit) -> list[dict]:
@@ -129,15 +136,14 @@ def test_a_bill_withdrawn_after_sync_is_flagged_not_deleted(acme, intuit):
     assert any(b["Id"] == state.qbo_id for b in qbo_bills(intuit))
 
 
-def test_exactly_once_when_quickbooks_commits_the_batch_but_the_answer_is_lost(acme, intuit):
+def test_exactly_once_when_quickbooks_commits_the_batch_but_the_answer_is_lost(acme, intuit, reliability_figure):
     db = get_db()
     intuit.post("faults", {"kind": "drop_after_commit", "endpoint": "api", "resource": "batch", "count": 1})
     first = run_sync(db, acme, "manual", sync_worker())
     assert "did not answer" in first.reason
     assert any(s.status == SENDING for s in sync_records(db, acme, REALM_1).values())
     run_sync(db, acme, "manual", sync_worker())
-    bills = approved_bills(db, acme)
-    assert sorted(b["DocNumber"] for b in qbo_bills(intuit)) == sorted(b.number for b in bills)
+    each_bill_once(reliability_figure, intuit, db, acme)
     assert all(s.status == SYNCED for s in sync_records(db, acme, REALM_1).values())
 
 
@@ -158,7 +164,8 @@ class DisconnectsAfterFirstBatch:
         return answer
 
 
-def test_disconnect_mid_run_stops_before_the_next_request_and_reconnect_resumes(acme, admin, intuit):
+def test_disconnect_mid_run_stops_before_the_next_request_and_reconnect_resumes(acme, admin, intuit,
+                                                                                reliability_figure):
     db = get_db()
     worker = sync_worker()
     worker = Worker(worker.owner, lambda d, c: DisconnectsAfterFirstBatch(
@@ -168,7 +175,7 @@ def test_disconnect_mid_run_stops_before_the_next_request_and_reconnect_resumes(
     assert len(qbo_bills(intuit)) == 30
     admin.connect(ALEX, REALM_1, intent="reconnect")
     run_sync(db, acme, "manual", sync_worker())
-    assert sorted(b["DocNumber"] for b in qbo_bills(intuit)) == sorted(b.number for b in approved_bills(db, acme))
+    each_bill_once(reliability_figure, intuit, db, acme)
 
 
 def test_switch_mid_run_sends_nothing_to_the_new_company(acme, admin, intuit):
@@ -192,12 +199,12 @@ def test_a_stale_mapping_is_never_used(acme, intuit, app_context):
     assert not any(b["DocNumber"] == bill.number for b in qbo_bills(intuit))
 
 
-def test_a_429_storm_backs_off_and_every_bill_still_arrives_once(acme, intuit, app_context):
+def test_a_429_storm_backs_off_and_every_bill_still_arrives_once(acme, intuit, app_context, reliability_figure):
     db = get_db()
     intuit.post("faults", {"kind": "429", "endpoint": "api", "count": 6})
     attempt = run_sync(db, acme, "manual", sync_worker())
     assert attempt.reason == ""
-    assert sorted(b["DocNumber"] for b in qbo_bills(intuit)) == sorted(b.number for b in approved_bills(db, acme))
+    each_bill_once(reliability_figure, intuit, db, acme)
 
 
 def test_an_expired_access_token_is_refreshed_once_and_the_run_goes_on(acme, intuit, app_context):
@@ -255,7 +262,8 @@ class LosesTheFirstBatch:
         return self.client.batch(items, request_id)
 
 
-def test_records_whose_answer_was_lost_sit_out_until_quickbooks_had_time_then_go_once(acme, intuit, app_context):
+def test_records_whose_answer_was_lost_sit_out_until_quickbooks_had_time_then_go_once(acme, intuit, app_context,
+                                                                                      reliability_figure):
     db = get_db()
     lossy = Worker("lossy", lambda d, c: LosesTheFirstBatch(qbo_client(d, c)), sync_worker().pacer)
     with freeze_time(NOW) as clock:
@@ -268,7 +276,7 @@ def test_records_whose_answer_was_lost_sit_out_until_quickbooks_had_time_then_go
         clock.tick(timedelta(seconds=SETTLE_SECONDS + 1))
         run_sync(db, acme, "manual", sync_worker())
     assert all(s.status == SYNCED for s in sync_records(db, acme, REALM_1).values())
-    assert sorted(b["DocNumber"] for b in qbo_bills(intuit)) == sorted(b.number for b in approved_bills(db, acme))
+    each_bill_once(reliability_figure, intuit, db, acme)
 
 
 class HidesItsBillsFromTheFirstLookups:
@@ -287,7 +295,8 @@ class HidesItsBillsFromTheFirstLookups:
         return self.client.query_all(entity, where, *args, **kwargs)
 
 
-def test_a_duplicate_number_that_is_our_own_earlier_create_is_linked_not_failed(acme, intuit, app_context):
+def test_a_duplicate_number_that_is_our_own_earlier_create_is_linked_not_failed(acme, intuit, app_context,
+                                                                                reliability_figure):
     db = get_db()
     intuit.post("faults", {"kind": "drop_after_commit", "endpoint": "api", "resource": "batch", "count": 1,
                            "seconds": 3})
@@ -299,4 +308,4 @@ def test_a_duplicate_number_that_is_our_own_earlier_create_is_linked_not_failed(
         run = get_run(db, run_sync(db, acme, "manual", hiding).run_id)
     states = sync_records(db, acme, REALM_1)
     assert run.failed == 0 and all(s.status == SYNCED for s in states.values())
-    assert sorted(b["DocNumber"] for b in qbo_bills(intuit)) == sorted(b.number for b in approved_bills(db, acme))
+    each_bill_once(reliability_figure, intuit, db, acme)
