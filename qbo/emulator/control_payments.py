@@ -1,21 +1,17 @@
 """Control endpoints for payments made inside QuickBooks: pay a bill or an invoice, delete a payment."""
 from __future__ import annotations
 
-import sqlite3
-from typing import Callable
-
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 from .clock import now
 from .context import current_emulator
 from .control import control_done, control_payload
+from .control_webhooks import user_change
 from .directory import get_company
-from .entity_faults import EntityFault
 from .resources import PAYMENT_ENTITIES
 from .user_changes import apply_user_change
 from .user_payments import payment_overview, record_user_payment
-from .webhook_outbox import Change
 
 bp = Blueprint("emulator_control_payments", __name__, url_prefix="/_emulator/api/realms/<realm_id>/payments")
 
@@ -41,7 +37,7 @@ def record_payment(realm_id: str) -> ResponseReturnValue:
     if not data.get("target"):
         entity, entity_id = str(data.get("entity", "")), str(data.get("id", ""))
     amount, txn_date = data.get("amount"), str(data.get("date") or "") or None
-    return _user_change(realm_id, lambda conn: record_user_payment(conn, realm_id, entity, entity_id, amount,
+    return user_change(realm_id, lambda conn: record_user_payment(conn, realm_id, entity, entity_id, amount,
                                                                    txn_date, now()))
 
 
@@ -53,26 +49,4 @@ def delete_payment(realm_id: str) -> ResponseReturnValue:
     if entity not in PAYMENT_ENTITIES:
         message = f"entity must be one of {', '.join(sorted(PAYMENT_ENTITIES))}"
         return control_done({"error": message}, message, 400)
-    return _user_change(realm_id, lambda conn: apply_user_change(conn, realm_id, entity, entity_id, "delete", now()))
-
-
-def _user_change(realm_id: str, make: Callable[[sqlite3.Connection], tuple[dict, Change]]) -> ResponseReturnValue:
-    """Make a change in one transaction with its webhook event; the answer for JSON callers and forms alike."""
-    emulator = current_emulator()
-    with emulator.db.transaction() as conn:
-        if get_company(conn, realm_id) is None:
-            return control_done({"error": f"unknown realm {realm_id}"}, f"Unknown realm {realm_id}", 404)
-        try:
-            saved, change = make(conn)
-        except LookupError as error:
-            return control_done({"error": str(error)}, str(error), 404)
-        except ValueError as error:
-            return control_done({"error": str(error)}, str(error), 400)
-        except EntityFault as fault:
-            return control_done({"error": fault.as_json()}, f"QuickBooks refused: {fault.detail}", 400)
-        events = emulator.webhooks.record(conn, [change])
-    if events:
-        emulator.webhooks.wake()
-    return control_done({"realm_id": realm_id, "entity": change.entity, "id": change.entity_id,
-                         "operation": change.operation, "record": saved, "webhook_events": events},
-                        f"{change.entity} {change.entity_id}: {change.operation} in realm {realm_id}")
+    return user_change(realm_id, lambda conn: apply_user_change(conn, realm_id, entity, entity_id, "delete", now()))

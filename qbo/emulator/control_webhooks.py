@@ -1,6 +1,9 @@
 """Control endpoints for webhooks: where they go, what was sent, and changes made "inside QuickBooks"."""
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
@@ -11,7 +14,7 @@ from .directory import get_company
 from .entity_faults import EntityFault
 from .user_changes import apply_user_change
 from .webhook_config import load_config, parse_config, save_config
-from .webhook_outbox import list_deliveries, pending_count
+from .webhook_outbox import Change, list_deliveries, pending_count
 
 bp = Blueprint("emulator_control_webhooks", __name__, url_prefix="/_emulator/api")
 
@@ -73,13 +76,18 @@ def change_record(realm_id: str) -> ResponseReturnValue:
     {"entity", "id", "change": update|deactivate|reactivate|delete|void}
     """
     data = control_payload()
+    return user_change(realm_id, lambda conn: apply_user_change(
+        conn, realm_id, str(data.get("entity", "")), str(data.get("id", "")), str(data.get("change", "")), now()))
+
+
+def user_change(realm_id: str, make: Callable[[sqlite3.Connection], tuple[dict, Change]]) -> ResponseReturnValue:
+    """Make a change in one transaction with its webhook event; the answer for JSON callers and forms alike."""
     emulator = current_emulator()
     with emulator.db.transaction() as conn:
         if get_company(conn, realm_id) is None:
             return control_done({"error": f"unknown realm {realm_id}"}, f"Unknown realm {realm_id}", 404)
         try:
-            saved, change = apply_user_change(conn, realm_id, str(data.get("entity", "")), str(data.get("id", "")),
-                                              str(data.get("change", "")), now())
+            saved, change = make(conn)
         except LookupError as error:
             return control_done({"error": str(error)}, str(error), 404)
         except ValueError as error:
