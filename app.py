@@ -15,7 +15,7 @@ from qbo.connection.oauth_states import SqliteStateCache
 from qbo.desktop import cli as desktop_cli
 from qbo.emulator import cli as emulator_cli
 from qbo.intuit import oauth as intuit
-from qbo.jobs import health_tasks, sync_tasks  # noqa: F401  (registers the jobs and the periodic ones)
+from qbo.jobs import health_tasks, payment_tasks, sync_tasks  # noqa: F401  (registers the jobs and the periodic ones)
 from qbo.jobs.queue import bind_app_factory, huey  # the consumer runs `huey_consumer app.huey`
 from qbo.records import cli as records_cli
 from qbo.storage import db

@@ -546,3 +546,49 @@ def m014_disconnects_in_quickbooks(db: Database) -> None:
         CREATE UNIQUE INDEX connection_incidents_open ON connection_incidents(company_id) WHERE closed_at IS NULL
         """)
 
+
+@migrations()
+def m015_payments_back(db: Database) -> None:
+    """Payments read back from QuickBooks: each synced record's paid status, the payments and the records they
+    touch (a deleted payment comes back as an Id only), and a change-data-capture cursor per company and realm."""
+    _run_statements(db, """
+        CREATE TABLE payment_statuses (
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('bill', 'invoice')),
+            record_id INTEGER NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('open', 'partly_paid', 'paid')),
+            total_cents INTEGER NOT NULL,
+            balance_cents INTEGER NOT NULL,
+            paid_on TEXT,
+            read_token TEXT NOT NULL DEFAULT '',
+            checked_at TEXT NOT NULL,
+            PRIMARY KEY (company_id, realm_id, kind, record_id)
+        );
+        CREATE TABLE qbo_payments (
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            entity TEXT NOT NULL CHECK (entity IN ('BillPayment', 'Payment')),
+            payment_id TEXT NOT NULL,
+            txn_date TEXT,
+            PRIMARY KEY (company_id, realm_id, entity, payment_id)
+        );
+        CREATE TABLE payment_links (
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            entity TEXT NOT NULL CHECK (entity IN ('BillPayment', 'Payment')),
+            payment_id TEXT NOT NULL,
+            qbo_id TEXT NOT NULL,
+            PRIMARY KEY (company_id, realm_id, entity, payment_id, qbo_id)
+        );
+        CREATE INDEX payment_links_document ON payment_links(company_id, realm_id, entity, qbo_id);
+        CREATE TABLE payment_cursors (
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            changed_since TEXT,
+            attempted_at TEXT NOT NULL,
+            checked_at TEXT,
+            last_outcome TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (company_id, realm_id)
+        )
+        """)

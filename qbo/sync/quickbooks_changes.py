@@ -3,8 +3,9 @@
 A synced bill or invoice deleted or voided there is flagged "removed from QuickBooks" on its row, and one changed
 there by someone else keeps its status with a message saying so (nothing is sent over it until the admin
 resyncs). A vendor, customer, class, item or account that inBuild maps onto and that was deleted, merged away or
-made inactive there marks those mappings stale at once, so no sync uses them. Webhooks carry ids only: an update
-is read back from QuickBooks to see what changed.
+made inactive there marks those mappings stale at once, so no sync uses them. A BillPayment or Payment is read
+back with the synced records it pays (qbo.sync.payment_changes). Webhooks carry ids only: an update is read back
+from QuickBooks to see what changed.
 """
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ from qbo.mapping.store import (
 )
 from qbo.storage.db import immediate
 from qbo.sync.bodies import BILL, INVOICE
+from qbo.sync.payment_changes import PAYMENT_ENTITIES, apply_payment_event
+from qbo.sync.payment_reads import PaymentReader
 from qbo.sync.store import DELETED, SYNCED, SyncRecord, find_by_qbo_id, get_sync_record, save_state
 
 log = logging.getLogger(__name__)
@@ -73,10 +76,13 @@ class ChangeContext:
                                                if self.realm_id else None)
         self._client: QboClient | None = None
 
-    def read(self, entity: str, entity_id: str) -> dict:
+    def client(self) -> QboClient:
         if self._client is None:
             self._client = self._client_for(self.db, self.company_id)
-        return self._client.read(entity, entity_id)
+        return self._client
+
+    def read(self, entity: str, entity_id: str) -> dict:
+        return self.client().read(entity, entity_id)
 
 
 def _settle(db: Database, event: StoredEvent, context: ChangeContext, processed: Processed, now: datetime) -> None:
@@ -108,6 +114,9 @@ def apply_event(context: ChangeContext, event: StoredEvent) -> str:
         return _document_event(context, event, DOCUMENTS[event.entity])
     if event.entity in LIST_KINDS:
         return _list_event(context, event)
+    if event.entity in PAYMENT_ENTITIES:
+        reader = PaymentReader(context.db, context.company_id, event.realm_id, context.client, context.now)
+        return apply_payment_event(reader, event)
     return "skipped: inBuild does not follow this kind of record"
 
 

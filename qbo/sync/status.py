@@ -8,7 +8,10 @@ from sqlite_utils import Database
 
 from qbo.connection.store import get_connection
 from qbo.mapping.store import COST_CODE, COST_TYPE, PROJECT_CLASS, PROJECT_CUSTOMER, PROJECT_JOB, VENDOR
+from qbo.sync.payment_store import payment_statuses
+from qbo.sync.payments import PaymentStatus
 from qbo.sync.store import (
+    DELETED,
     SyncRecord,
     SyncRun,
     count_by_status,
@@ -86,3 +89,20 @@ def record_state(db: Database, company_id: int, kind: str, record_id: int) -> Sy
     """One record's sync state in the connected QuickBooks company."""
     realm_id = _connected_realm(db, company_id)
     return get_sync_record(db, company_id, realm_id, kind, record_id) if realm_id else None
+
+
+def record_payments(db: Database, company_id: int, kind: str,
+                    states: dict[int, SyncRecord]) -> dict[int, PaymentStatus]:
+    """record id -> what QuickBooks says of its payment, for these records (their states) still in QuickBooks."""
+    in_quickbooks = {record_id: state.realm_id for record_id, state in states.items()
+                     if state.qbo_id and state.status != DELETED}
+    if not in_quickbooks:
+        return {}
+    realm_id = next(iter(in_quickbooks.values()))  # every state shown is of the connected realm
+    stored = payment_statuses(db, company_id, realm_id, kind, list(in_quickbooks))
+    return {record_id: payment.status for record_id, payment in stored.items()}
+
+
+def record_payment(db: Database, company_id: int, kind: str, state: SyncRecord | None) -> PaymentStatus | None:
+    """One record's payment status, when it is in the connected QuickBooks company."""
+    return record_payments(db, company_id, kind, {state.record_id: state}).get(state.record_id) if state else None

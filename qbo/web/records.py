@@ -11,7 +11,7 @@ from qbo.records import documents
 from qbo.records.documents import ApprovalStatus
 from qbo.storage.db import get_db
 from qbo.sync.bodies import BILL, INVOICE
-from qbo.sync.status import STATUS_LABELS, record_state, record_states
+from qbo.sync.status import STATUS_LABELS, record_payment, record_payments, record_state, record_states
 from qbo.web import htmx
 from qbo.web.access import current_membership, member_required
 
@@ -89,9 +89,12 @@ def listing_context(listing: Listing, company_id: int) -> dict:
     page = Page.of(request.args.get("page"), total)
     rows = listing.rows(db, company_id, search, status, page.offset, PAGE_SIZE)
     kind = SYNCED_KINDS.get(listing.endpoint)
+    states = record_states(db, company_id, kind) if kind else {}
+    shown = {row.id: states[row.id] for row in rows if row.id in states} if kind else {}
     return {"listing": listing, "rows": rows, "total": total, "page": page, "search": search, "status": status,
-            "statuses": tuple(ApprovalStatus), "section": listing.endpoint,
-            "qbo_states": record_states(db, company_id, kind) if kind else {}, "kind": kind, "can_sync": _can_sync()}
+            "statuses": tuple(ApprovalStatus), "section": listing.endpoint, "qbo_states": states,
+            "payments": record_payments(db, company_id, kind, shown) if kind else {}, "kind": kind,
+            "can_sync": _can_sync()}
 
 
 def _can_sync() -> bool:
@@ -185,6 +188,8 @@ def show_invoice(membership, invoice_id: int):
 
 def render_document(document, noun: str, section: str, kind: str):
     """A bill's or an invoice's page, with its QuickBooks status."""
-    state = record_state(get_db(), document.company_id, kind, document.id)
+    db = get_db()
+    state = record_state(db, document.company_id, kind, document.id)
     return render_template("records/document.html", document=document, noun=noun, section=section, kind=kind,
-                           qbo_state=state, can_sync=_can_sync())
+                           qbo_state=state, payment=record_payment(db, document.company_id, kind, state),
+                           can_sync=_can_sync())
