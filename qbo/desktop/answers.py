@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from qbo.desktop import qbxml_requests as rq
-from qbo.desktop import work
+from qbo.desktop import payment_reads, work
 from qbo.desktop.list_add_store import DONE as ADD_DONE
 from qbo.desktop.list_add_store import FAILED as ADD_FAILED
 from qbo.desktop.list_add_store import SENDING as ADD_SENDING
@@ -21,6 +21,7 @@ from qbo.desktop.session_store import (
     DesktopSession,
     Step,
     add_step,
+    set_session_error,
     set_step_status,
     stage_records,
     take_staged_records,
@@ -59,9 +60,20 @@ def apply_answer(db: Database, session: DesktopSession, step: Step, answer: Qbxm
     """Store what the answer says (inside the caller's transaction) and close the step."""
     handler = {work.LIST: _list_page, work.LIST_ADD: _list_added, work.LIST_FIND: _list_found,
                work.FIND: _record_found, work.ADD: _record_added, work.MOD: _record_modded,
-               work.FRESHEN: _freshened}.get(step.purpose)
+               work.FRESHEN: _freshened,
+               payment_reads.PAYMENT_READ: payment_reads.apply_payment_answer}.get(step.purpose)
     ok = handler(db, session, step, answer, now) if handler else answer.ok or answer.status_code == NAME_NOT_UNIQUE
     set_step_status(db, session.id, step.seq, DONE if ok else FAILED)
+
+
+def skip_unreadable(db: Database, session: DesktopSession, step: Step, message: str) -> bool:
+    """A read that changes nothing when it fails (a payment read) is dropped and the session goes on; the message is
+    kept for getLastError. Other steps end the session (False)."""
+    if step.purpose != payment_reads.PAYMENT_READ:
+        return False
+    set_step_status(db, session.id, step.seq, FAILED)
+    set_session_error(db, session.id, message)
+    return True
 
 
 def said(answer: QbxmlResponse) -> str:
@@ -125,6 +137,7 @@ def _record_found(db, session, step, answer, now) -> bool:
 def _record_added(db, session, step, answer, now) -> bool:
     if answer.ok and answer.rets and child_text(answer.rets[0], "TxnID"):
         _mark_synced(db, session, step, answer.rets[0], step.detail["version"], now)
+        payment_reads.save_added(db, session, step.record_kind, step.record_id, answer.rets[0], now)
         return True
     return _record_failed(db, session, step, said(answer), now)
 

@@ -29,12 +29,18 @@ def init_app(app: Flask) -> None:
 @click.option("--company-file", "company_path", type=click.Path(dir_okay=False, path_type=Path),
               help="JSON of the simulated company file (default: instance/qbd-company-file.json, made on first use).")
 @click.option("--connection-error", default="", help="An hresult to report instead of reaching QuickBooks.")
+@click.option("--pay", "payments", multiple=True, metavar="KIND:NUMBER[:AMOUNT]",
+              help="Before the update, pay a bill or invoice in the company file, in full or AMOUNT of it "
+                   "(e.g. bill:B-100, invoice:INV-7:400.00). Repeatable.")
 @with_appcontext
-def simulate_command(qwc_path: Path, password: str, company_path: Path | None, connection_error: str) -> None:
+def simulate_command(qwc_path: Path, password: str, company_path: Path | None, connection_error: str,
+                     payments: tuple[str, ...]) -> None:
     """Run one Web Connector update ("Update Selected") with a simulated QuickBooks company file."""
     qwc = read_qwc(qwc_path.read_bytes())
     company_path = company_path or Path(current_app.instance_path) / "qbd-company-file.json"
     company = CompanyFile.load(company_path) if company_path.exists() else demo_company_file()
+    for payment in payments:
+        click.echo(pay_in_company_file(company, payment, utcnow().date().isoformat()))
     connector = WebConnector(qwc.app_url, qwc.username, password, QuickBooks(company))
     log = connector.update(Faults(connection_error=connection_error))
     company.save(company_path)
@@ -50,6 +56,22 @@ def simulate_command(qwc_path: Path, password: str, company_path: Path | None, c
     click.echo(f"company file {company.company_name}: {company.count('Bill')} bills, {company.count('Invoice')} "
                f"invoices, {company.count('Vendor')} vendors, {company.count('Customer')} customers "
                f"(saved to {company_path})")
+
+
+def pay_in_company_file(company: CompanyFile, spec: str, txn_date: str) -> str:
+    """Apply one --pay KIND:NUMBER[:AMOUNT] to the simulated company file; what was paid, in a line."""
+    kind, _, rest = spec.partition(":")
+    number, _, amount = rest.partition(":")
+    entity = {"bill": "Bill", "invoice": "Invoice"}.get(kind.strip().lower())
+    txn = company.find_transaction(entity, ref_number=number.strip()) if entity else None
+    if txn is None:
+        raise click.BadParameter(f"no bill or invoice {spec!r} in the company file (KIND is bill or invoice)",
+                                 param_hint="--pay")
+    try:
+        payment = company.pay(entity, txn, amount.strip() or None, txn_date)
+    except ArithmeticError as exc:
+        raise click.BadParameter(f"{amount!r} is not an amount", param_hint="--pay") from exc
+    return f"paid {entity} {number}: {payment['Amount'].lstrip('-')}, {company.open_amount(txn):.2f} left"
 
 
 @click.command("desktop-quick-setup")

@@ -167,3 +167,11 @@ def _sales_line(line: dict, mod: bool = False) -> etree._Element:
 
 def ref_number_for(entity: str, doc_number: str) -> str:
     return doc_number[:BILL_REF_LIMIT if entity == "Bill" else INVOICE_REF_LIMIT]
+
+
+def payment_query(entity: str, txn_ids: list[str]) -> str:
+    """Bills or invoices by TxnID, without lines but with the payments linked to them (their paid state).
+
+    qbXML order (BillQueryRq/InvoiceQueryRq): the TxnID filter, then IncludeLineItems, then IncludeLinkedTxns."""
+    return _xml(_element(f"{entity}QueryRq", *[_text("TxnID", txn_id) for txn_id in txn_ids],
+                         _text("IncludeLineItems", "false"), _text("IncludeLinkedTxns", "true")))

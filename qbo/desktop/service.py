@@ -109,7 +109,12 @@ def receive_response_xml(db: Database, params: dict, now: datetime) -> int:
     try:
         answer = next(r for r in parse_responses(params["response"]) if r.request_id == step.request_id)
     except (UnreadableXml, StopIteration):
-        _fail(db, session, "QuickBooks' answer could not be read, or did not answer inBuild's request.", now)
+        message = "QuickBooks' answer could not be read, or did not answer inBuild's request."
+        with immediate(db):
+            skipped = answers.skip_unreadable(db, session, step, message)
+        if skipped:
+            return percent_done(db, session.id)
+        _fail(db, session, message, now)
         return -1
     with immediate(db):
         answers.apply_answer(db, session, step, answer, now)

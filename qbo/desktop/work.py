@@ -1,5 +1,6 @@
 """What one Web Connector session does, as ordered qbXML steps: read lists, create vendors and customers, look up
-records whose outcome is unknown, then add bills and invoices from the same plan QuickBooks Online uses."""
+records whose outcome is unknown, add bills and invoices from the same plan QuickBooks Online uses, then read back
+the payments of those already there (`payment_reads`)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -10,6 +11,7 @@ from qbo.connection.realm_settings import RealmSettings, get_realm_settings
 from qbo.desktop import qbxml_requests as rq
 from qbo.desktop.list_add_store import open_list_adds
 from qbo.desktop.lists import LIST_ENTITIES
+from qbo.desktop.payment_reads import payment_reads_due, plan_payment_reads
 from qbo.desktop.session_store import add_step, has_steps
 from qbo.mapping.reference_records import last_refreshed
 from qbo.mapping.store import PROJECT_JOB, VENDOR
@@ -41,6 +43,8 @@ def has_work(db: Database, company_id: int, realm_id: str, now: datetime) -> boo
     """Whether a session would send anything (authenticate answers "none" otherwise)."""
     if lists_due(db, company_id, realm_id, now) or open_list_adds(db, company_id, realm_id):
         return True
+    if payment_reads_due(db, company_id, realm_id, now):
+        return True
     settings = get_realm_settings(db, company_id, realm_id)
     if not sync_allowed(settings):
         return False
@@ -57,6 +61,7 @@ def plan_session(db: Database, session_id: int, company_id: int, realm_id: str, 
     settings = get_realm_settings(db, company_id, realm_id)
     if run_id is not None and sync_allowed(settings):
         _plan_records(db, session_id, company_id, realm_id, settings, run_id, now)
+    plan_payment_reads(db, session_id, company_id, realm_id, now)
     if not has_steps(db, session_id):
         add_step(db, session_id, LISTS, HELLO, "Company", "<CompanyQueryRq/>")
 

@@ -592,3 +592,16 @@ def m015_payments_back(db: Database) -> None:
             PRIMARY KEY (company_id, realm_id)
         )
         """)
+
+
+@migrations()
+def m016_desktop_payment_reads(db: Database) -> None:
+    """When payments were last read back from each QuickBooks Desktop company file (through the Web Connector)."""
+    _run_statements(db, """
+        CREATE TABLE qbd_payment_reads (
+            company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            realm_id TEXT NOT NULL,
+            read_at TEXT NOT NULL,
+            PRIMARY KEY (company_id, realm_id)
+        )
+        """)

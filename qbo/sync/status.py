@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from qbo.connection.store import get_connection
+from qbo.connection.store import active_integration, get_connection
 from qbo.mapping.store import COST_CODE, COST_TYPE, PROJECT_CLASS, PROJECT_CUSTOMER, PROJECT_JOB, VENDOR
 from qbo.sync.payment_store import payment_statuses
 from qbo.sync.payments import PaymentStatus
@@ -73,7 +73,8 @@ STATUS_LABELS = {"sending": "Sending", "synced": "Synced", "waiting": "Waiting",
 
 
 def _connected_realm(db: Database, company_id: int) -> str | None:
-    connection = get_connection(db, company_id)
+    """The realm of the active integration: QuickBooks Online's company or the Desktop company file."""
+    connection = active_integration(db, company_id)
     return connection.realm_id if connection is not None and connection.is_active else None
 
 

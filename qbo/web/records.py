@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from qbo.connection.store import QBO, active_integration
 from qbo.records import catalog as records
 from qbo.records import documents
 from qbo.records.documents import ApprovalStatus
@@ -98,9 +99,13 @@ def listing_context(listing: Listing, company_id: int) -> dict:
 
 
 def _can_sync() -> bool:
-    """Resync and Remove buttons are for Company Admins of a company with accounting integrations on."""
+    """Resync and Remove buttons are for Company Admins of a company with accounting integrations on, while
+    QuickBooks Online is the active integration (the Web Connector sends Desktop edits on its next run by itself)."""
     membership = current_membership()
-    return membership is not None and membership.is_admin and membership.company.accounting_integrations
+    if membership is None or not membership.is_admin or not membership.company.accounting_integrations:
+        return False
+    integration = active_integration(get_db(), membership.company.id)
+    return integration is not None and integration.provider == QBO
 
 
 def render_listing(listing: Listing, company_id: int):

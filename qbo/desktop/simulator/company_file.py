@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 LIST_KINDS = ("Vendor", "Customer", "Item", "Account")
+PAYMENT_TYPES = {"Bill": "BillPaymentCheck", "Invoice": "ReceivePayment"}  # the LinkedTxn a payment leaves
 DEMO_PATH = "C:\\Users\\Public\\Documents\\Intuit\\QuickBooks\\Company Files\\Keystone Builders.qbw"
 
 
@@ -42,6 +44,23 @@ class CompanyFile:
         txn = {"TxnID": self.next_id(), "EditSequence": str(1700000000 + self.counter), **values}
         self.transactions[kind].append(txn)
         return txn
+
+    def find_transaction(self, kind: str, txn_id: str = "", ref_number: str = "") -> dict | None:
+        return next((txn for txn in self.transactions[kind] if (txn_id and txn["TxnID"] == txn_id)
+                     or (ref_number and txn.get("RefNumber") == ref_number)), None)
+
+    def pay(self, kind: str, txn: dict, amount: str | None = None, txn_date: str = "2026-11-30") -> dict:
+        """Pay a bill (a bill payment by check) or an invoice (a received payment): in full, or `amount` of it.
+        The payment is linked to the transaction; its EditSequence stays (only an edit of the bill changes it)."""
+        paid = Decimal(amount) if amount is not None else self.open_amount(txn)
+        payment = {"TxnID": self.next_id(), "TxnType": PAYMENT_TYPES[kind], "TxnDate": txn_date,
+                   "RefNumber": f"PMT-{self.counter}", "LinkType": "AMTTYPE", "Amount": f"{-paid:.2f}"}
+        txn.setdefault("LinkedTxn", []).append(payment)
+        return payment
+
+    def open_amount(self, txn: dict) -> Decimal:
+        paid = sum((-Decimal(link["Amount"]) for link in txn.get("LinkedTxn", [])), Decimal(0))
+        return Decimal(txn.get("Amount") or "0") - paid
 
     def count(self, kind: str) -> int:
         return len(self.transactions[kind]) if kind in self.transactions else len(self.lists[kind])

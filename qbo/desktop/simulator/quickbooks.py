@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 
 import defusedxml.ElementTree as defused
 from lxml import etree
@@ -13,6 +14,8 @@ PARSE_ERROR = ("0x80040400", "QuickBooks found an error when parsing the provide
 OK = (0, "Info", "Status OK")
 STATUS = {1: ("Info", "A query request did not find a matching object in QuickBooks"),
           3100: ("Error", "The name \"{}\" of the list element is already in use."),
+          500: ("Warn", "The query request has not been fully completed. There was a required element (\"{}\") "
+                        "that could not be found in QuickBooks."),
           3120: ("Error", "Object \"{}\" specified in the request cannot be found."),
           3140: ("Error", "There is an invalid reference to QuickBooks {} in the request."),
           3200: ("Error", "The provided edit sequence \"{}\" is out-of-date.")}
@@ -75,7 +78,7 @@ class QuickBooks:
             rs.set("requestID", request_id)
         return rs
 
-    def _ret(self, parent, kind: str, record: dict) -> None:
+    def _ret(self, parent, kind: str, record: dict, linked: bool = False) -> None:
         tag = record.get("ItemType", "ItemServiceRet") if kind == "Item" else f"{kind}Ret"
         ret = etree.SubElement(parent, tag)
         for name in ("ListID", "TxnID", "EditSequence", "Name", "FullName", "IsActive", "CompanyName",
@@ -84,6 +87,23 @@ class QuickBooks:
                 etree.SubElement(ret, name).text = record[name]
         if record.get("ParentListID"):
             etree.SubElement(etree.SubElement(ret, "ParentRef"), "ListID").text = record["ParentListID"]
+        if kind in self.company.transactions:
+            self._payment_fields(ret, kind, record, linked)
+
+    def _payment_fields(self, ret, kind: str, txn: dict, linked: bool) -> None:
+        """What is paid: AmountDue/OpenAmount (a bill), Subtotal/BalanceRemaining (an invoice), IsPaid, and with
+        IncludeLinkedTxns the payments applied to it."""
+        total, left = Decimal(txn.get("Amount") or "0"), self.company.open_amount(txn)
+        amounts = ((("AmountDue", total), ("OpenAmount", left)) if kind == "Bill" else
+                   (("Subtotal", total), ("SalesTaxTotal", Decimal(0)), ("AppliedAmount", left - total),
+                    ("BalanceRemaining", left)))
+        for name, value in amounts:
+            etree.SubElement(ret, name).text = f"{value:.2f}"
+        etree.SubElement(ret, "IsPaid").text = "true" if left <= 0 else "false"
+        for link in txn.get("LinkedTxn", []) if linked else []:
+            element = etree.SubElement(ret, "LinkedTxn")
+            for name in ("TxnID", "TxnType", "TxnDate", "RefNumber", "LinkType", "Amount"):
+                etree.SubElement(element, name).text = link[name]
 
     # --- lists ----------------------------------------------------------------------------------------------------
 
@@ -210,13 +230,20 @@ class QuickBooks:
         self._txn_mod(messages, request, "Invoice", "CustomerRef", "Customer", {"InvoiceLineMod": ("ItemRef", "Item")})
 
     def _txn_query(self, messages, request, kind: str) -> None:
+        """By RefNumber or TxnID; a TxnID the file lacks answers 500 (and, here, nothing else: the worst case)."""
         numbers = {(n.text or "").strip() for n in request.findall("RefNumber")}
         txn_ids = {(n.text or "").strip() for n in request.findall("TxnID")}
         found = [t for t in self.company.transactions[kind] if (not numbers or t["RefNumber"] in numbers)
                  and (not txn_ids or t["TxnID"] in txn_ids)]
-        rs = self._rs(messages, f"{kind}QueryRs", request.get("requestID", ""), OK if found else (1,))
+        rid = request.get("requestID", "")
+        missing = sorted(txn_ids - {t["TxnID"] for t in found})
+        if missing:
+            self._rs(messages, f"{kind}QueryRs", rid, (500,), missing[0])
+            return
+        rs = self._rs(messages, f"{kind}QueryRs", rid, OK if found else (1,))
+        linked = _text(request, "IncludeLinkedTxns") == "true"
         for txn in found:
-            self._ret(rs, kind, txn)
+            self._ret(rs, kind, txn, linked)
 
     def _BillQuery(self, messages, request):
         self._txn_query(messages, request, "Bill")
