@@ -17,6 +17,7 @@ from .webhook_outbox import Change
 from .writes import write_entity
 
 CHANGES = ("update", "deactivate", "reactivate", "delete", "void")
+EDITABLE_MEMO = ("Bill", "Invoice")  # a user's edit of these changes something a client may have sent: the memo
 
 
 def apply_user_change(conn: sqlite3.Connection, realm_id: str, entity: str, entity_id: str, change: str,
@@ -43,7 +44,9 @@ def apply_user_change(conn: sqlite3.Connection, realm_id: str, entity: str, enti
         saved = write_entity(conn, realm_id, entity, {**current, "sparse": True, "Active": active}, at)
         return saved, Change(realm_id, entity, entity_id, "Update" if active else "Delete")
     if change == "update":
-        saved = write_entity(conn, realm_id, entity, {**current, "sparse": True}, at)
+        edit = {"PrivateNote": f"{existing.get('PrivateNote', '')} (edited in QuickBooks)".strip()} \
+            if entity in EDITABLE_MEMO else {}
+        saved = write_entity(conn, realm_id, entity, {**current, "sparse": True, **edit}, at)
         return saved, Change(realm_id, entity, entity_id, "Update")
     raise ValueError(f"{change} does not apply to a {entity}")
 

@@ -51,6 +51,30 @@ def body_version(body: dict) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:20]
 
 
+COMPUTED_LINES = {"SubTotalLineDetail"}  # lines QuickBooks adds to an invoice by itself
+
+
+def holds_what_was_sent(sent: dict, held: object) -> bool:
+    """Whether QuickBooks' copy still says everything that was sent: the fields sent, compared value by value.
+
+    QuickBooks adds its own fields (Id, Balance, LinkedTxn, MetaData...) and renames references as their records
+    are renamed, so only the fields sent are compared, references by value, amounts to the cent.
+    """
+    if isinstance(sent, dict):
+        if not isinstance(held, dict):
+            return False
+        keys = ["value"] if "value" in sent and set(sent) <= {"value", "name"} else list(sent)
+        return all(holds_what_was_sent(sent[key], held.get(key)) for key in keys)
+    if isinstance(sent, list):
+        if not isinstance(held, list):
+            return False
+        held = [h for h in held if not (isinstance(h, dict) and h.get("DetailType") in COMPUTED_LINES)]
+        return len(held) == len(sent) and all(holds_what_was_sent(s, h) for s, h in zip(sent, held))
+    if isinstance(sent, (int, float)) and not isinstance(sent, bool):
+        return isinstance(held, (int, float)) and round(float(held) - float(sent), 2) == 0
+    return sent == held
+
+
 def bill_body(bill: Bill, settings: RealmSettings, lookup: Lookup) -> dict | Waiting:
     vendor = lookup(VENDOR, bill.vendor_id)
     if vendor is None:

@@ -108,6 +108,17 @@ def _find_withdrawn(db: Database, company_id: int, states: dict, plan: Plan) -> 
             plan.withdrawn.append(key)
 
 
+def body_for(db: Database, company_id: int, realm_id: str, settings: RealmSettings, kind: str,
+             record_id: int) -> dict | Waiting | None:
+    """What inBuild would send for this record now (None when the record is gone)."""
+    lookup = _cached_lookup(db, company_id, realm_id)
+    if kind == BILL:
+        bill = documents.get_bill(db, company_id, record_id)
+        return bill_body(bill, settings, lookup) if bill else None
+    invoice = documents.get_invoice(db, company_id, record_id)
+    return invoice_body(invoice, settings, lookup) if invoice else None
+
+
 def _cached_lookup(db: Database, company_id: int, realm_id: str):
     cache: dict[tuple[str, int], MappedRef | None] = {}
 

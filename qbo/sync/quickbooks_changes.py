@@ -28,7 +28,8 @@ from qbo.mapping.store import (
     COST_CODE, COST_TYPE, PROJECT_CLASS, PROJECT_CUSTOMER, PROJECT_JOB, VENDOR, all_mappings, mark_stale,
 )
 from qbo.storage.db import immediate
-from qbo.sync.bodies import BILL, INVOICE
+from qbo.sync.bodies import BILL, INVOICE, body_version, holds_what_was_sent
+from qbo.sync.plan import body_for
 from qbo.sync.payment_changes import PAYMENT_ENTITIES, apply_payment_event
 from qbo.sync.payment_reads import PaymentReader
 from qbo.sync.store import DELETED, SYNCED, SyncRecord, find_by_qbo_id, get_sync_record, save_state
@@ -140,7 +141,31 @@ def _document_event(context: ChangeContext, event: StoredEvent, kind: str) -> st
     token = str(current.get("SyncToken", ""))
     if token == (state.sync_token or ""):
         return "nothing to do: QuickBooks holds what inBuild sent"
+    if _still_what_was_sent(context, state, current):
+        return _note_new_token(context, state, token)
     return _flag_changed(context, state, token)
+
+
+def _still_what_was_sent(context: ChangeContext, state: SyncRecord, current: dict) -> bool:
+    """A new SyncToken with everything inBuild sent unchanged: a payment applied, a link made, QuickBooks' own
+    bookkeeping. Told only while inBuild's record is still the version sent (otherwise nothing can be compared)."""
+    settings = context.settings if state.realm_id == context.realm_id else None
+    body = body_for(context.db, context.company_id, state.realm_id, settings, state.kind, state.record_id) \
+        if settings else None
+    if not isinstance(body, dict) or body_version(body) != state.synced_version:
+        return False
+    return holds_what_was_sent(body, current)
+
+
+def _note_new_token(context: ChangeContext, state: SyncRecord, token: str) -> str:
+    """Keep the SyncToken current, so inBuild's next update is not refused as stale."""
+    with immediate(context.db):
+        latest = _latest(context, state)
+        if latest is None or latest.status != SYNCED or latest.sync_token != state.sync_token:
+            return "nothing to do: inBuild wrote it meanwhile"
+        save_state(context.db, context.company_id, state.realm_id, state.kind, state.record_id, context.now,
+                   sync_token=token)
+    return f"nothing to do: only QuickBooks' own fields changed (SyncToken {token})"
 
 
 def _flag_removed(context: ChangeContext, state: SyncRecord, what: str) -> str:
