@@ -10,7 +10,9 @@ gunicorn (gthread workers) serves the app on a free loopback port. The baseline 
 the card fragment, served by the same gunicorn through Flask's send_from_directory (as /static/ is). The signed-in
 requests carry a session cookie made by signing in once with the test client. The targets are loaded one after the
 other in one run, in two rounds (static, fragment, page, static, fragment, page) and the better round of each kept;
-on a 2-core machine wrk and gunicorn share the CPU, so compare the ratios, not the absolute numbers.
+on a 2-core machine wrk and gunicorn share the CPU, so compare the ratios, not the absolute numbers. Where /proc
+exists, the workers' CPU time per request (user + system, all threads, lowest round kept) is printed as well: it moves
+far less than req/s when other programs load the machine, so it tells a real change from a noisy run.
 Goal (issue 10, section 4): fragment >= 0.5x static, p99 < 5x p50.
 """
 from __future__ import annotations
@@ -118,20 +120,51 @@ def check(url: str, cookie: str) -> dict[str, int]:
     return sizes
 
 
-def wrk(url: str, path: str, cookie: str, seconds: int, connections: int) -> dict[str, float]:
+def workers_cpu_seconds(master_pid: int) -> float | None:
+    """User + system CPU time gunicorn's workers have used so far (every thread), or None without /proc."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+        ticks = 0
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime and stime, the stat file's 14th and 15th fields
+    except OSError:
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, path: str, cookie: str, seconds: int, connections: int, master_pid: int) -> dict[str, float]:
     headers = ["-H", f"Cookie: {cookie}"] + (["-H", "HX-Request: true"] if path == CARD else [])
+    cpu_before = workers_cpu_seconds(master_pid)
     out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *headers, url + path],
                          capture_output=True, text=True, check=True).stdout
+    cpu_after = workers_cpu_seconds(master_pid)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     assert not non_2xx, f"{path}: {non_2xx.group(1)} error responses\n{out}"
+    requests_done = int(re.search(r"(\d+) requests in", out).group(1))
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "p50": _ms(re.search(r"\s50%\s+([\d.]+\w+)", out).group(1)),
-            "p99": _ms(re.search(r"\s99%\s+([\d.]+\w+)", out).group(1))}
+            "p99": _ms(re.search(r"\s99%\s+([\d.]+\w+)", out).group(1)),
+            "cpu_ms": (cpu_after - cpu_before) * 1000 / requests_done if cpu_before is not None else None}
 
 
 def _ms(value: str) -> float:
     number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def measure(url: str, cookie: str, args, master_pid: int) -> tuple[dict[str, dict], dict[str, float]]:
+    """Each target's best round by req/s, and its lowest CPU time per request."""
+    best: dict[str, dict] = {}
+    cpu_ms: dict[str, float] = {}
+    for _ in range(args.rounds):
+        for path in (STATIC, CARD, PAGE):
+            result = wrk(url, path, cookie, args.seconds, args.connections, master_pid)
+            if path not in best or result["rps"] > best[path]["rps"]:
+                best[path] = result
+            if result["cpu_ms"] is not None:
+                cpu_ms[path] = min(cpu_ms.get(path, result["cpu_ms"]), result["cpu_ms"])
+    return best, cpu_ms
 
 
 def main() -> None:
@@ -154,12 +187,7 @@ def main() -> None:
             config_path.write_text(json.dumps(config))
             gunicorn, url = start_gunicorn(config_path, args.workers, args.threads)
             sizes = check(url, cookie)
-            best: dict[str, dict[str, float]] = {}
-            for _ in range(args.rounds):
-                for path in (STATIC, CARD, PAGE):
-                    result = wrk(url, path, cookie, args.seconds, args.connections)
-                    if path not in best or result["rps"] > best[path]["rps"]:
-                        best[path] = result
+            best, cpu_ms = measure(url, cookie, args, gunicorn.pid)
         finally:
             if gunicorn is not None:
                 gunicorn.terminate()
@@ -168,11 +196,14 @@ def main() -> None:
             emulator.wait(timeout=30)
     print(f"gunicorn gthread {args.workers} workers x {args.threads} threads; wrk 2 threads, {args.connections} "
           f"connections, {args.seconds}s per target, best of {args.rounds} rounds; {os.cpu_count()} CPUs")
-    print(f"{'target':<36}{'bytes':>7}{'req/s':>10}{'x static':>10}{'p50 ms':>9}{'p99 ms':>9}{'p99/p50':>9}")
+    print(f"{'target':<36}{'bytes':>7}{'req/s':>10}{'x static':>10}{'p50 ms':>9}{'p99 ms':>9}{'p99/p50':>9}"
+          f"{'CPU ms/req':>12}{'x static':>10}")
     for path, name in ((STATIC, "static file (card-sized)"), (CARD, "card fragment"), (PAGE, "integrations page")):
         r = best[path]
+        cpu = (f"{cpu_ms[path]:>12.2f}{cpu_ms[STATIC] / cpu_ms[path]:>9.2f}x" if cpu_ms.get(path) and cpu_ms.get(STATIC)
+               else f"{'n/a':>12}{'':>10}")
         print(f"{name:<36}{sizes[path]:>7}{r['rps']:>10.0f}{r['rps'] / best[STATIC]['rps']:>9.2f}x"
-              f"{r['p50']:>9.2f}{r['p99']:>9.2f}{r['p99'] / r['p50']:>9.1f}")
+              f"{r['p50']:>9.2f}{r['p99']:>9.2f}{r['p99'] / r['p50']:>9.1f}{cpu}")
 
 
 if __name__ == "__main__":

@@ -168,16 +168,33 @@ def open_login_session(db: Database, user_id: int, company_id: int | None) -> st
     return session_id
 
 
-def login_session(db: Database, session_id: str) -> dict | None:
-    """The session row joined with its (active) user, or None once it was closed."""
+@dataclass(frozen=True)
+class LoginSession:
+    """An open login session: its (active) user, the company it works in, and every company the user belongs to."""
+
+    session_id: str
+    user: User
+    company_id: int | None
+    memberships: tuple[Membership, ...]
+
+
+def login_session(db: Database, session_id: str) -> LoginSession | None:
+    """The session with its user and memberships (one query: every signed-in request asks), or None once closed."""
     rows = list(
         db.query(
-            "SELECT s.id AS session_id, s.company_id, u.* FROM login_sessions s "
-            "JOIN users u ON u.id = s.user_id WHERE s.id = ? AND u.active = 1",
+            "SELECT s.id AS session_id, s.company_id AS session_company_id, u.id AS user_id, u.email, "
+            "u.name AS user_name, u.active, c.id, c.name, c.accounting_integrations, m.role FROM login_sessions s "
+            "JOIN users u ON u.id = s.user_id LEFT JOIN memberships m ON m.user_id = u.id "
+            "LEFT JOIN companies c ON c.id = m.company_id WHERE s.id = ? AND u.active = 1 ORDER BY c.name",
             [session_id],
         )
     )
-    return rows[0] if rows else None
+    if not rows:
+        return None
+    first = rows[0]
+    user = User(first["user_id"], first["email"], first["user_name"], bool(first["active"]))
+    memberships = tuple(Membership(_company(row), row["role"]) for row in rows if row["role"] is not None)
+    return LoginSession(first["session_id"], user, first["session_company_id"], memberships)
 
 
 def switch_session_company(db: Database, session_id: str, company_id: int) -> None:

@@ -18,7 +18,6 @@ from sqlite_utils import Database
 from qbo.connection.access_tokens import token_cipher, usable_access_token
 from qbo.connection.crypto import TokenDecryptError
 from qbo.connection.disconnect_notices import DISCONNECT_URL, record_disconnect_in_quickbooks
-from qbo.connection.disconnect_notices import disconnect_notice as disconnect_notice  # the card's import
 from qbo.connection.revocations import retry_due_revocations
 from qbo.connection.state import Connection
 from qbo.connection.store import _connection

@@ -65,6 +65,26 @@ def active_integration(db: Database, company_id: int) -> Connection | None:
     return _connection(rows[0]) if rows else None
 
 
+@dataclass(frozen=True)
+class CompanyConnections:
+    """A company's connections rows (one per provider at most), read together for a page that shows them all."""
+
+    by_provider: dict[str, Connection]
+
+    def get(self, provider: str = QBO) -> Connection | None:
+        return self.by_provider.get(provider)
+
+    @property
+    def active(self) -> Connection | None:
+        """The one active accounting integration, as active_integration() finds it."""
+        return next((c for c in self.by_provider.values() if c.is_active), None)
+
+
+def company_connections(db: Database, company_id: int) -> CompanyConnections:
+    rows = db.query("SELECT * FROM connections WHERE company_id = ?", [company_id])
+    return CompanyConnections({row["provider"]: _connection(row) for row in rows})
+
+
 def _token_columns(cipher: TokenCipher, tokens: TokenSet) -> dict:
     return {
         "access_token_enc": cipher.encrypt(tokens.access_token),

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import functools
 
-from flask import g, render_template, request
+from flask import render_template, request
 from flask_login import current_user, login_required
 
-from qbo.accounts import store as accounts
 from qbo.accounts.store import Membership
 from qbo.connection import audit
 from qbo.storage.db import get_db
@@ -18,16 +17,16 @@ NOT_ADMIN = "Only admin users can access accounting integrations."
 NOT_MEMBER = "You are not a member of any company. Ask your company admin for access."
 
 
+def current_memberships() -> list[Membership]:
+    """The signed-in user's memberships, read from the database with the login session (once per request)."""
+    return list(current_user.memberships) if current_user.is_authenticated else []
+
+
 def current_membership() -> Membership | None:
     """The signed-in user's membership in the company this session works in, fresh from the database."""
-    if "membership" not in g:
-        g.membership = None
-        if current_user.is_authenticated:
-            db = get_db()
-            memberships = accounts.memberships_of(db, current_user.user_id)
-            chosen = [m for m in memberships if m.company.id == current_user.company_id]
-            g.membership = (chosen or memberships or [None])[0]
-    return g.membership
+    memberships = current_memberships()
+    chosen = [m for m in memberships if m.company.id == current_user.company_id]
+    return (chosen or memberships or [None])[0]
 
 
 def can_use_integrations(membership: Membership | None) -> bool:

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 
 from qbo.accounts import store as accounts
+from qbo.accounts.store import Membership
 from qbo.storage.db import get_db
 from qbo.web.sign_in_protection import PER_ACCOUNT, PER_ADDRESS, account_key, audit_breach, failed, limiter
 from qbo.web.htmx import client_redirect, is_fragment_request
@@ -28,6 +29,7 @@ class SessionUser:
     email: str
     name: str
     company_id: int | None
+    memberships: tuple[Membership, ...] = ()  # read with the session: every signed-in request needs them
 
     is_authenticated = True
     is_active = True
@@ -39,10 +41,11 @@ class SessionUser:
 
 @login_manager.user_loader
 def load_session_user(session_id: str) -> SessionUser | None:
-    row = accounts.login_session(get_db(), session_id)
-    if row is None:
+    found = accounts.login_session(get_db(), session_id)
+    if found is None:
         return None
-    return SessionUser(row["session_id"], row["id"], row["email"], row["name"], row["company_id"])
+    user = found.user
+    return SessionUser(found.session_id, user.id, user.email, user.name, found.company_id, found.memberships)
 
 
 @login_manager.unauthorized_handler

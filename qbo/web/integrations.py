@@ -6,10 +6,11 @@ from flask_login import current_user
 
 from qbo.connection import checks, lifecycle
 from qbo.connection.oauth_states import CONNECT, INTENTS, RECONNECT, SWITCH
-from qbo.connection.quickbooks_disconnect import disconnect_notice
+from qbo.connection.disconnect_notices import disconnect_notice
 from qbo.connection.realm_settings import get_realm_settings
 from qbo.connection.state import ConnectionState, card_state, check_due
-from qbo.connection.store import PROVIDER_NAMES, QBO, active_integration, get_connection
+from qbo.connection.store import (PROVIDER_NAMES, QBD, QBO, CompanyConnections, active_integration,
+                                  company_connections, get_connection)
 from qbo.desktop import link_store as desktop_links
 from qbo.desktop.lifecycle import RUN_EVERY_CHOICES
 from qbo.desktop.state import DesktopState
@@ -29,10 +30,12 @@ CONNECTION_FAILED = "connection_failed"
 DISCONNECTED_TOAST = "Integration disconnected successfully."
 
 
-def qbo_card_context(company_id: int) -> dict:
+def qbo_card_context(company_id: int, connections: CompanyConnections | None = None) -> dict:
+    """The QuickBooks Online card; `connections` when the caller has read the company's rows already."""
     db = get_db()
-    connection = get_connection(db, company_id)
-    active = active_integration(db, company_id)
+    if connections is None:
+        connections = company_connections(db, company_id)
+    connection, active = connections.get(QBO), connections.active
     now = utcnow()
     realm = connection.realm_id if connection is not None and connection.is_active else None
     return {
@@ -47,19 +50,29 @@ def qbo_card_context(company_id: int) -> dict:
     }
 
 
-def qbd_card_context(company_id: int, password: str | None = None) -> dict:
+def qbd_card_context(company_id: int, password: str | None = None,
+                     connections: CompanyConnections | None = None) -> dict:
     """The QuickBooks Desktop slot: the card (or why it is not offered), and a just-issued password to show once."""
     db = get_db()
-    active = active_integration(db, company_id)
-    link = desktop_links.get_link(db, company_id)
-    row_state = desktop_links.connection_state(db, company_id)
+    if connections is None:
+        connections = company_connections(db, company_id)
+    active, desktop_row = connections.active, connections.get(QBD)
+    show_qbd = active is None or active.provider != QBO
+    link = desktop_links.get_link(db, company_id) if show_qbd else None  # else the slot shows no Desktop card
+    row_state = desktop_row.state.value if desktop_row else None
     state = desktop_card_state(link, row_state not in (None, "disconnected"), row_state == "error")
     company_file = desktop_links.get_company_file(db, link.company_file_id) if link else None
     realm = company_file.realm_id if company_file and state is not DesktopState.NOT_CONNECTED else None
-    return {"show_qbd": active is None or active.provider != QBO, "qbd_state": state, "QbdStates": DesktopState,
+    return {"show_qbd": show_qbd, "qbd_state": state, "QbdStates": DesktopState,
             "qbd_link": link, "qbd_file": company_file if realm else None, "qbd_password": password,
             "qbd_counts": count_by_status(db, company_id, realm) if realm else {},
             "qbd_run_every": RUN_EVERY_CHOICES}
+
+
+def cards_context(company_id: int) -> dict:
+    """Both cards, from one read of the company's connections."""
+    connections = company_connections(get_db(), company_id)
+    return {**qbo_card_context(company_id, connections), **qbd_card_context(company_id, connections=connections)}
 
 
 def render_qbo_card(company_id: int):
@@ -69,8 +82,7 @@ def render_qbo_card(company_id: int):
 @bp.get("/")
 @integrations_admin_required
 def index(membership):
-    context = {**qbo_card_context(membership.company.id), **qbd_card_context(membership.company.id)}
-    return render_template("integrations/index.html", membership=membership, **context)
+    return render_template("integrations/index.html", membership=membership, **cards_context(membership.company.id))
 
 
 @bp.get("/qbo/card")
@@ -128,7 +140,7 @@ def callback(membership):
     if isinstance(result, sign_in.CallbackFailure):
         flash(result.message, CONNECTION_FAILED)
         if result.status == 400:
-            context = {**qbo_card_context(membership.company.id), **qbd_card_context(membership.company.id)}
+            context = cards_context(membership.company.id)
             return render_template("integrations/index.html", membership=membership, **context), 400
         return redirect(url_for(".index"))
     if result.notice:
