@@ -12,4 +12,6 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 # The import direction of qbo/ (.importlinter): web on top, storage at the bottom, the emulator apart.
 .venv/bin/lint-imports --no-cache
-.venv/bin/python -m pytest "$@"
+# One pytest-xdist worker per core (PYTEST_XDIST_AUTO_NUM_WORKERS=N, or -n N among the arguments, overrides it;
+# -n 0 runs in this process). A test file stays on one worker, so its module fixtures are built once.
+.venv/bin/python -m pytest -n auto --dist loadfile "$@"

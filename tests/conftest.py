@@ -1,16 +1,35 @@
 """Shared fixtures: a real emulator on a loopback port, an app per test, and signed-in clients."""
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import re
+import shutil
 import tempfile
+from unittest import mock
 
-# The job queue is created when app.py is imported: keep it out of the repository's instance/ folder.
-os.environ.setdefault("INBUILD_JOBS_DATABASE", os.path.join(tempfile.mkdtemp(prefix="inbuild-jobs-"), "jobs.sqlite3"))
+
+def _scratch_folder(what: str) -> str:
+    """A temporary folder of this test process's own (each pytest-xdist worker gets its own), removed at exit."""
+    folder = tempfile.mkdtemp(prefix=f"inbuild-{what}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+# The job queue is created when app.py is imported: keep it out of the repository's instance/ folder, and give
+# every xdist worker a queue file of its own (workers inherit the controller's environment, so a value the
+# controller set would otherwise be shared).
+if "PYTEST_XDIST_WORKER" in os.environ or "INBUILD_JOBS_DATABASE" not in os.environ:
+    os.environ["INBUILD_JOBS_DATABASE"] = os.path.join(_scratch_folder("jobs"), "jobs.sqlite3")
+# Hypothesis caches what it learns under .hypothesis/ in the working directory: one folder per test process.
+if "PYTEST_XDIST_WORKER" in os.environ or "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = _scratch_folder("hypothesis")
 
 import pytest
 import requests
 from cryptography.fernet import Fernet
+from werkzeug.security import generate_password_hash
 
 from app import create_app, huey
 from qbo.accounts import store as accounts
@@ -123,8 +142,18 @@ def app(tmp_path, intuit):
     return app
 
 
+# Werkzeug's default scrypt costs ~0.15 s to make and again to check: four users per app, a sign-in per client.
+# Password hashing is not what these tests are about; check_password_hash reads either kind.
+QUICK_PASSWORD_HASH = functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
+
+
 def seed_accounts(db) -> None:
     """Acme (feature on): an admin and a standard user. Birchwood (feature off): an admin. Both: one admin of both."""
+    with mock.patch.object(accounts, "generate_password_hash", QUICK_PASSWORD_HASH):
+        _seed_companies_and_users(db)
+
+
+def _seed_companies_and_users(db) -> None:
     acme = accounts.create_company(db, "Acme Construction", True)
     birch = accounts.create_company(db, "Birchwood Builders", False)
     other = accounts.create_company(db, "Cedar Homes", True)

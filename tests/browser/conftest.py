@@ -6,6 +6,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from app import create_app
+from qbo.accounts import store as accounts
+from qbo.records.demo_records import load_demo_records
 from qbo.storage.db import get_db
 from tests.conftest import PASSWORD, app_config, seed_accounts
 from tests.support.live_server import reserve_server, start_server
@@ -26,17 +28,31 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def live_app(tmp_path, intuit):
-    """inBuild served on a free port, its redirect URI registered with the emulator; secure cookies as in production."""
+    """inBuild served on a free port, its redirect URI registered with the emulator; secure cookies as in production.
+
+    No browser test makes Intuit time out, so the 2 s limit (there for the fault tests) is lifted: with Chromium, the
+    app and the emulator sharing a worker's core, a token exchange could miss it and turn a flow into an error."""
     server = reserve_server()
     url = f"http://127.0.0.1:{server.server_port}"
     intuit.register_client(url + CALLBACK_PATH)
-    app = create_app(app_config(tmp_path, intuit.url, redirect_uri=url + CALLBACK_PATH, SESSION_COOKIE_SECURE=True))
+    app = create_app(app_config(tmp_path, intuit.url, redirect_uri=url + CALLBACK_PATH, SESSION_COOKIE_SECURE=True,
+                                INTUIT_HTTP_TIMEOUT=10))
     with app.app_context():
         seed_accounts(get_db())
     live = start_server(server, app)
     live.flask_app = app
     yield live
     live.stop()
+
+
+@pytest.fixture
+def acme(live_app) -> int:
+    """Acme's demo records loaded in the live app (not connected yet): its company id."""
+    with live_app.flask_app.app_context():
+        db = get_db()
+        company_id = accounts.find_company_by_name(db, "Acme Construction").id
+        load_demo_records(db, company_id)
+    return company_id
 
 
 @pytest.fixture

@@ -2,24 +2,13 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from qbo.accounts import store as accounts
 from qbo.mapping.store import VENDOR, mappings_for
-from qbo.records.demo_records import load_demo_records
 from qbo.storage.db import get_db
 from tests.browser.conftest import intuit_sign_in, sign_in
 from tests.conftest import ALEX, REALM_1, REALM_3, SAM
 
 pytestmark = pytest.mark.browser
 CARD = "#qbo-card"
-
-
-@pytest.fixture
-def acme(live_app):
-    with live_app.flask_app.app_context():
-        db = get_db()
-        company_id = accounts.find_company_by_name(db, "Acme Construction").id
-        load_demo_records(db, company_id)
-    return company_id
 
 
 def vendor_mappings(live_app, company_id, realm_id):

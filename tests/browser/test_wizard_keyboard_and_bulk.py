@@ -6,7 +6,7 @@ from qbo.mapping.store import VENDOR, mappings_for
 from qbo.records import catalog as records
 from qbo.records import catalog_writes
 from qbo.storage.db import get_db
-from tests.browser.test_wizard_flows import acme, connect_first_time, save_preferences  # noqa: F401 - fixture
+from tests.browser.test_wizard_flows import connect_first_time, save_preferences
 from tests.conftest import REALM_1
 
 pytestmark = pytest.mark.browser
@@ -26,7 +26,7 @@ def vendor_id(live_app, company_id, name):
         return next(v.id for v in records.list_vendors(get_db(), company_id) if v.name == name)
 
 
-def test_pick_a_quickbooks_record_with_the_keyboard(page: Page, live_app, acme):  # noqa: F811
+def test_pick_a_quickbooks_record_with_the_keyboard(page: Page, live_app, acme):
     to_vendors_step(page, live_app.url)
     row_id = vendor_id(live_app, acme, "Graybar Electric Company")
     field = page.locator(f"#choice-vendor-{row_id}")
@@ -58,7 +58,7 @@ def test_pick_a_quickbooks_record_with_the_keyboard(page: Page, live_app, acme):
     expect(other).to_have_attribute("aria-expanded", "false")
 
 
-def test_bulk_create_fills_rows_in_and_links_a_duplicate_name(page: Page, live_app, acme):  # noqa: F811
+def test_bulk_create_fills_rows_in_and_links_a_duplicate_name(page: Page, live_app, acme):
     with live_app.flask_app.app_context():
         for n in range(35):  # more than one Batch of 30, so the bar moves and the 6240 lands mid-run
             catalog_writes.insert_vendor(get_db(), acme, f"Bulk Vendor {n:02d}", "supplier")

@@ -29,7 +29,8 @@ def reserve_server() -> BaseWSGIServer:
 
 def start_server(server: BaseWSGIServer, app) -> LiveServer:
     server.app = app
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next poll: every stop() cost up to socketserver's default 0.5 s.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     return LiveServer(server, thread)
 

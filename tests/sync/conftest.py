@@ -59,15 +59,22 @@ def _map_all(db, company_id, realm_id, kind, records, targets, name_field) -> No
 
 
 @pytest.fixture
-def acme(app, admin) -> int:
-    """Acme connected to Keystone with demo records and every mapping in place: its company id."""
+def acme_with_records(app, admin) -> int:
+    """Acme connected to Keystone with its demo records, the wizard not done yet: its company id."""
     admin.connect(ALEX, REALM_1)
     with app.app_context():
         db = get_db()
         company_id = acme_id(db)
         load_demo_records(db, company_id)
-        map_everything(db, company_id, REALM_1)
     return company_id
+
+
+@pytest.fixture
+def acme(app, acme_with_records) -> int:
+    """Acme connected to Keystone with demo records and every mapping in place: its company id."""
+    with app.app_context():
+        map_everything(get_db(), acme_with_records, REALM_1)
+    return acme_with_records
 
 
 @pytest.fixture

@@ -5,25 +5,20 @@ import pytest
 import requests
 
 from qbo.records import documents
-from qbo.records.demo_records import load_demo_records
 from qbo.records.documents import ApprovalStatus
 from qbo.storage.db import get_db
 from qbo.sync.engine import run_sync
 from qbo.sync.store import get_run, sync_records
-from tests.conftest import ALEX, REALM_1
-from tests.sync.conftest import acme_id, map_everything, sync_worker
+from tests.conftest import REALM_1
+from tests.sync.conftest import map_everything, sync_worker
 from tests.sync.test_engine import qbo_bills
 
 
 @pytest.fixture
-def records_only(app, admin):
+def records_only(app, acme_with_records):
     """Acme connected to Keystone with its demo records, the wizard not done: (db, company id) in an app context."""
-    admin.connect(ALEX, REALM_1)
     with app.app_context():
-        db = get_db()
-        company_id = acme_id(db)
-        load_demo_records(db, company_id)
-        yield db, company_id
+        yield get_db(), acme_with_records
 
 
 def test_nothing_is_sent_before_the_wizard_is_complete(records_only, intuit):

@@ -14,7 +14,9 @@ from qbo.accounts import store as accounts
 from qbo.connection.webhook_store import events_of
 from qbo.intuit.webhooks import sign
 from qbo.storage.db import get_db
-from tests.conftest import CLIENT_ID, CLIENT_SECRET, TEST_REDIRECT_URI, app_config, seed_accounts
+from tests.conftest import ALEX, CLIENT_ID, CLIENT_SECRET, REALM_1, TEST_REDIRECT_URI, app_config, seed_accounts
+# Acme connected to Keystone with its demo records (and `acme`: every mapping in place), as the sync tests set it up.
+from tests.sync.conftest import acme, acme_with_records  # noqa: F401 - fixtures
 from tests.support.live_server import serve
 
 VERIFIER = "test-verifier-token-7f3a"
@@ -39,6 +41,13 @@ def app(tmp_path, intuit):
     with app.app_context():
         seed_accounts(get_db())
     return app
+
+
+@pytest.fixture
+def acme_on_keystone(admin):
+    """Acme's admin, signed in and connected to Keystone (realm 1)."""
+    admin.connect(ALEX, REALM_1)
+    return admin
 
 
 def company_id(app, name: str = "Acme Construction") -> int:

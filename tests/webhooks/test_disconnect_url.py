@@ -47,12 +47,6 @@ def connection_state(app) -> str:
                                 [company_id(app)]).fetchone()[0]
 
 
-@pytest.fixture
-def acme_on_keystone(admin):
-    admin.connect(ALEX, REALM_1)
-    return admin
-
-
 def test_the_sign_in_asks_intuit_only_who_the_user_is(app):
     _, authorize = start_sign_in(app)
     query = parse_qs(urlsplit(authorize).query)

@@ -20,11 +20,6 @@ def queued(monkeypatch) -> list[int]:
     return calls
 
 
-@pytest.fixture
-def acme_on_keystone(admin):
-    admin.connect(ALEX, REALM_1)
-
-
 def test_a_signed_delivery_is_recorded_and_queued_for_its_company(app, acme_on_keystone, queued):
     response = post_signed(app.test_client(), [cloudevent(REALM_1, "Bill", "12"), cloudevent(REALM_1, "Vendor", "3")])
     assert response.status_code == 200

@@ -1,17 +1,15 @@
 """End to end: the emulator sends real signed webhooks to the app on a loopback port; the app records and acts."""
 from __future__ import annotations
 
-import pytest
 import requests
 
 from qbo.mapping.store import COST_CODE, VENDOR, mappings_for
-from qbo.records.demo_records import load_demo_records
 from qbo.storage.db import get_db
 from qbo.sync.engine import run_sync
 from qbo.sync.store import DELETED, SYNCED, sync_records
-from tests.conftest import ALEX, PAT, REALM_1, REALM_3
-from tests.sync.conftest import map_everything, sync_worker
-from tests.webhooks.conftest import VERIFIER, company_id, stored_events, table_count, wait_until
+from tests.conftest import PAT, REALM_1, REALM_3
+from tests.sync.conftest import sync_worker
+from tests.webhooks.conftest import VERIFIER, stored_events, table_count, wait_until
 
 
 def send_webhooks(intuit, live_app, fmt: str = "cloudevents", token: str = VERIFIER, hold: bool = False) -> None:
@@ -26,18 +24,6 @@ def webhook_status(intuit) -> dict:
 
 def change_in_quickbooks(intuit, entity: str, entity_id: str, change: str, realm_id: str = REALM_1) -> dict:
     return intuit.post(f"realms/{realm_id}/changes", {"entity": entity, "id": entity_id, "change": change})
-
-
-@pytest.fixture
-def acme(app, admin):
-    """Acme connected to Keystone, with demo records, every mapping, and its bills synced: its company id."""
-    admin.connect(ALEX, REALM_1)
-    with app.app_context():
-        db = get_db()
-        acme_id = company_id(app)
-        load_demo_records(db, acme_id)
-        map_everything(db, acme_id, REALM_1)
-    return acme_id
 
 
 def run_first_sync(app, acme_id: int) -> dict:
