@@ -50,7 +50,7 @@ NOISE = {
 
 @settings(max_examples=150, deadline=None, database=None)
 @given(company_names(), st.lists(company_names(DECOY_IDENTITY), min_size=1, max_size=4),
-       st.lists(st.sampled_from(sorted(NOISE)), min_size=1, max_size=3), st.integers(0, 1000))
+       st.lists(st.sampled_from(sorted(NOISE)), min_size=1, max_size=3, unique=True), st.integers(0, 1000))
 def test_noise_keeps_the_match(name, decoys, kinds, at):
     spelt = name
     for kind in kinds:

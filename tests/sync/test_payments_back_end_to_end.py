@@ -26,6 +26,8 @@ from tests.support.live_server import serve
 from tests.sync.conftest import acme_id, map_everything, sync_worker
 
 PAID_ON = date(2026, 11, 28)
+# Reading back a thousand bills while other test processes share the cores: a timeout only a dead emulator reaches.
+pytestmark = pytest.mark.intuit_timeout(10)
 
 
 @pytest.fixture
