@@ -7,6 +7,8 @@ import pytest
 
 from qbo.emulator import create_emulator_app
 from tests.emulator.emulator_helpers import Emulator
+from tests.emulator.entity_helpers import token_for
+from tests.emulator.transaction_helpers import Books, books
 from tests.support.live_server import LiveServer, serve
 
 
@@ -41,3 +43,15 @@ def start_emulator(tmp_path) -> Iterator[Callable[..., Emulator]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def token(emulator) -> str:
+    """An access token for Keystone, the seeded company most tests write to."""
+    return token_for(emulator)
+
+
+@pytest.fixture
+def seeded(emulator) -> Books:
+    """Keystone's accounts, vendors, customers and items, as the transaction tests use them."""
+    return books(emulator)

@@ -6,24 +6,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.emulator.entity_helpers import post, token_for
+from tests.emulator.entity_helpers import post
 from tests.emulator.payment_helpers import (
     bill_payment_body, delete, new_bill, new_invoice, ok, payment_body, read,
 )
-from tests.emulator.transaction_helpers import Books, account_line, batch, bill_body, books, set_throttle
+from tests.emulator.transaction_helpers import account_line, batch, bill_body, set_throttle
 
 FOUR = "Bill,Invoice,BillPayment,Payment"
 EMPTY = {"startPosition": 1, "maxResults": 0, "totalCount": 0}
-
-
-@pytest.fixture
-def token(emulator) -> str:
-    return token_for(emulator)
-
-
-@pytest.fixture
-def seeded(emulator) -> Books:
-    return books(emulator)
 
 
 def iso(moment: datetime) -> str:

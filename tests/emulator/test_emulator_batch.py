@@ -3,20 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.emulator.entity_helpers import fault_of, post, token_for
+from tests.emulator.entity_helpers import fault_of, post
 from tests.emulator.transaction_helpers import (
-    Books, account_line, batch, bill_body, books, invoice_body, ref, sales_line, stored,
+    Books, account_line, batch, bill_body, invoice_body, ref, sales_line, stored,
 )
-
-
-@pytest.fixture
-def token(emulator) -> str:
-    return token_for(emulator)
-
-
-@pytest.fixture
-def seeded(emulator) -> Books:
-    return books(emulator)
 
 
 def rental_bill(seeded: Books, number: str, vendor: str = "Sunbelt Rentals") -> dict:

@@ -6,20 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.emulator.entity_helpers import fault_of, post, query, rows, token_for
-from tests.emulator.transaction_helpers import (
-    Books, account_line, bill_body, books, item_line, ref, stored,
-)
-
-
-@pytest.fixture
-def token(emulator) -> str:
-    return token_for(emulator)
-
-
-@pytest.fixture
-def seeded(emulator) -> Books:
-    return books(emulator)
+from tests.emulator.entity_helpers import fault_of, post, query, rows
+from tests.emulator.transaction_helpers import Books, account_line, bill_body, item_line, ref, stored
 
 
 def materials_bill(seeded: Books, **fields: object) -> dict:

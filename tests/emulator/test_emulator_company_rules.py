@@ -11,16 +11,6 @@ from tests.emulator.transaction_helpers import (
 )
 
 
-@pytest.fixture
-def token(emulator) -> str:
-    return token_for(emulator)
-
-
-@pytest.fixture
-def seeded(emulator) -> Books:
-    return books(emulator)
-
-
 def bill(seeded: Books, vendor: str = "Ferguson Enterprises", **fields) -> dict:
     return bill_body(seeded.id("Vendor", vendor),
                      account_line(seeded.id("Account", "Job Materials"), 310.0), **fields)

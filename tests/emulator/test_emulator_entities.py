@@ -11,11 +11,6 @@ DUPLICATE_DETAIL = ("The name supplied already exists. : Another customer, vendo
                     " already using this name. Please use a different name.")
 
 
-@pytest.fixture
-def token(emulator) -> str:
-    return token_for(emulator)
-
-
 def account_id(emulator, token: str, name: str) -> str:
     found = rows(emulator, token, f"select * from Account where Name = '{name}'", "Account")
     return found[0]["Id"]

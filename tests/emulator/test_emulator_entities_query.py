@@ -3,13 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.emulator.entity_helpers import query, rows, token_for
+from tests.emulator.entity_helpers import query, rows
 from tests.emulator.emulator_helpers import KEYSTONE
-
-
-@pytest.fixture
-def token(emulator) -> str:
-    return token_for(emulator)
 
 
 @pytest.mark.parametrize("where, expected", [

@@ -8,21 +8,9 @@ import requests
 
 from tests.emulator.emulator_helpers import HARBOR, KEYSTONE
 from tests.emulator.entity_helpers import post, token_for
-from tests.emulator.transaction_helpers import (
-    Books, account_line, batch, bill_body, books, plan_fault, stored,
-)
+from tests.emulator.transaction_helpers import Books, account_line, batch, bill_body, plan_fault, stored
 
 INVALID_GRANT = {"error_description": "Token invalid", "error": "invalid_grant"}
-
-
-@pytest.fixture
-def token(emulator) -> str:
-    return token_for(emulator)
-
-
-@pytest.fixture
-def seeded(emulator) -> Books:
-    return books(emulator)
 
 
 def fuel_bill(seeded: Books, number: str = "FUEL-1") -> dict:

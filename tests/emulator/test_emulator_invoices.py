@@ -1,24 +1,11 @@
 """Invoices over HTTP: numbering, the subtotal line, updates, void, delete, query, replay."""
 from __future__ import annotations
 
-import pytest
 
-from tests.emulator.entity_helpers import fault_of, post, rows, token_for
-from tests.emulator.transaction_helpers import (
-    Books, books, invoice_body, ref, sales_line, stored,
-)
+from tests.emulator.entity_helpers import fault_of, post, rows
+from tests.emulator.transaction_helpers import Books, invoice_body, ref, sales_line, stored
 
 SUBTOTAL = "SubTotalLineDetail"
-
-
-@pytest.fixture
-def token(emulator) -> str:
-    return token_for(emulator)
-
-
-@pytest.fixture
-def seeded(emulator) -> Books:
-    return books(emulator)
 
 
 def progress_invoice(seeded: Books, **fields: object) -> dict:

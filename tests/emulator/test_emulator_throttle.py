@@ -17,11 +17,6 @@ THROTTLE_ERROR = {"Message": "message=ThrottleExceeded; errorCode=003001; status
                   "element": ""}
 
 
-@pytest.fixture
-def token(emulator) -> str:
-    return token_for(emulator)
-
-
 def company_info(emulator: Emulator, token: str, realm_id: str = KEYSTONE) -> int:
     return emulator.api(f"companyinfo/{realm_id}", token, realm_id=realm_id).status_code
 

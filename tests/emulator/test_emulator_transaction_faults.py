@@ -3,23 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.emulator.entity_helpers import fault_of, post, token_for
+from tests.emulator.entity_helpers import fault_of, post
 from tests.emulator.transaction_helpers import (
-    Books, account_line, bill_body, books, invoice_body, item_line, ref, sales_line, stored,
+    Books, account_line, bill_body, invoice_body, item_line, ref, sales_line, stored,
 )
 
 INACTIVE_DETAIL = ("Object Not Found : Something you're trying to use has been made inactive."
                    " Check the fields with accounts, customers, items, vendors or employees.")
-
-
-@pytest.fixture
-def token(emulator) -> str:
-    return token_for(emulator)
-
-
-@pytest.fixture
-def seeded(emulator) -> Books:
-    return books(emulator)
 
 
 def good_bill(seeded: Books, *lines: dict, vendor: str = "ABC Concrete Co.", **fields) -> dict:

@@ -45,7 +45,8 @@ def test_control_page_payments_send_webhooks_too(emulator, receiver):
     configure(emulator, receiver)
     paid = emulator.control("POST", f"api/realms/{KEYSTONE}/payments", json={"entity": "Invoice", "id": invoice["Id"]})
     assert paid.status_code == 200 and paid.json()["webhook_events"] == 1
-    emulator.control("POST", f"api/realms/{KEYSTONE}/payments/delete", json={"entity": "Payment", "id": paid.json()["id"]})
+    emulator.control("POST", f"api/realms/{KEYSTONE}/payments/delete",
+                     json={"entity": "Payment", "id": paid.json()["id"]})
     events = receiver.wait_for(2)
     assert [(event["type"], event["intuitentityid"]) for event in events] == [
         ("qbo.payment.created.v1", paid.json()["id"]), ("qbo.payment.deleted.v1", paid.json()["id"])]

@@ -3,22 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.emulator.entity_helpers import fault_of, post, query, rows, token_for
+from tests.emulator.entity_helpers import fault_of, post, query, rows
 from tests.emulator.payment_helpers import (
     BANK, CUSTOMER, OTHER_VENDOR, VENDOR, applied, bill_payment_body, delete, new_bill, new_invoice, ok, payment_body,
     read,
 )
-from tests.emulator.transaction_helpers import Books, batch, books, close_books, ref
-
-
-@pytest.fixture
-def token(emulator) -> str:
-    return token_for(emulator)
-
-
-@pytest.fixture
-def seeded(emulator) -> Books:
-    return books(emulator)
+from tests.emulator.transaction_helpers import Books, batch, close_books, ref
 
 
 def pay_bill(emulator, token, seeded, *pairs, **fields) -> dict:

@@ -7,21 +7,9 @@ import pytest
 import requests
 
 from tests.emulator.emulator_helpers import KEYSTONE
-from tests.emulator.entity_helpers import token_for
 from tests.emulator.payment_helpers import new_bill, new_invoice, read
-from tests.emulator.transaction_helpers import Books, books
 
 PAYMENTS = f"api/realms/{KEYSTONE}/payments"
-
-
-@pytest.fixture
-def token(emulator) -> str:
-    return token_for(emulator)
-
-
-@pytest.fixture
-def seeded(emulator) -> Books:
-    return books(emulator)
 
 
 class Controls(HTMLParser):
