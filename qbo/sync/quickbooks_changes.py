@@ -159,12 +159,8 @@ def _still_what_was_sent(context: ChangeContext, state: SyncRecord, current: dic
 
 def _note_new_token(context: ChangeContext, state: SyncRecord, token: str) -> str:
     """Keep the SyncToken current, so inBuild's next update is not refused as stale."""
-    with immediate(context.db):
-        latest = _latest(context, state)
-        if latest is None or latest.status != SYNCED or latest.sync_token != state.sync_token:
-            return "nothing to do: inBuild wrote it meanwhile"
-        save_state(context.db, context.company_id, state.realm_id, state.kind, state.record_id, context.now,
-                   sync_token=token)
+    if not _save_unless_rewritten(context, state, sync_token=token):
+        return "nothing to do: inBuild wrote it meanwhile"
     return f"nothing to do: only QuickBooks' own fields changed (SyncToken {token})"
 
 
@@ -182,13 +178,20 @@ def _flag_removed(context: ChangeContext, state: SyncRecord, what: str) -> str:
 def _flag_changed(context: ChangeContext, state: SyncRecord, token: str) -> str:
     message = (f"Changed in QuickBooks on {context.now:%b %d, %Y} (not by inBuild). Resync sends inBuild's version "
                f"over it; until then inBuild leaves it as it is.")
+    if not _save_unless_rewritten(context, state, message=message):
+        return "nothing to do: inBuild wrote it meanwhile"
+    return f"flagged: changed in QuickBooks (SyncToken {token})"
+
+
+def _save_unless_rewritten(context: ChangeContext, state: SyncRecord, **values) -> bool:
+    """Save these values on the record unless inBuild wrote it since it was read (then False)."""
     with immediate(context.db):
         latest = _latest(context, state)
         if latest is None or latest.status != SYNCED or latest.sync_token != state.sync_token:
-            return "nothing to do: inBuild wrote it meanwhile"
+            return False
         save_state(context.db, context.company_id, state.realm_id, state.kind, state.record_id, context.now,
-                   message=message)
-    return f"flagged: changed in QuickBooks (SyncToken {token})"
+                   **values)
+    return True
 
 
 def _latest(context: ChangeContext, state: SyncRecord) -> SyncRecord | None:
