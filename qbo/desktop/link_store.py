@@ -1,7 +1,5 @@
-"""Store for the Desktop link: issued credentials (`qbd_links`), company files, and the `qbd` connections row.
-
-The `connections` row is what makes Desktop count as the company's one active integration (the partial unique
-index of m002), so issuing a link and connecting QuickBooks Online exclude each other in the database itself.
+"""Store for the Desktop link: issued credentials (`qbd_links`) and company files; the `qbd` connections row
+through `qbo.connection.desktop_row`, in the same transactions.
 """
 from __future__ import annotations
 
@@ -10,6 +8,9 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from qbo.connection.desktop_row import (
+    activate_desktop, deactivate_desktop, desktop_company_file, desktop_failed, desktop_recovered, desktop_state,
+)
 from qbo.connection.store import QBD, active_integration
 from qbo.desktop.state import CompanyFile, DesktopLink, realm_key
 from qbo.storage.db import immediate
@@ -43,8 +44,7 @@ def link_by_username(db: Database, username: str) -> DesktopLink | None:
 
 def connection_state(db: Database, company_id: int) -> str | None:
     """The `qbd` connections row's state ('connected', 'error', 'disconnected'), or None when there is none."""
-    rows = list(db.query("SELECT state FROM connections WHERE company_id = ? AND provider = ?", [company_id, QBD]))
-    return rows[0]["state"] if rows else None
+    return desktop_state(db, company_id)
 
 
 def issue_link(db: Database, company_id: int, credentials: dict, run_every_minutes: int, now: datetime) -> None:
@@ -58,12 +58,7 @@ def issue_link(db: Database, company_id: int, credentials: dict, run_every_minut
             "company_id": company_id, **credentials, "run_every_minutes": run_every_minutes,
             "issued_at": to_db(now), "password_issued_at": to_db(now), "credential_version": 1})
         try:
-            db.execute(
-                "INSERT INTO connections (company_id, provider, state, connected_at, updated_at) "
-                "VALUES (?, ?, 'connected', ?, ?) ON CONFLICT (company_id, provider) DO UPDATE SET "
-                "state = 'connected', realm_id = NULL, company_name = NULL, last_error = NULL, "
-                "connected_at = excluded.connected_at, disconnected_at = NULL, updated_at = excluded.updated_at",
-                [company_id, QBD, to_db(now), to_db(now)])
+            activate_desktop(db, company_id, now)
         except sqlite3.IntegrityError as exc:  # the one-active-integration index, should a writer race us
             raise OtherIntegrationActive("qbo") from exc
 
@@ -86,9 +81,7 @@ def revoke_link(db: Database, company_id: int, now: datetime) -> bool:
             "UPDATE qbd_links SET password_hash = NULL, credential_version = credential_version + 1, revoked_at = ? "
             "WHERE company_id = ? AND revoked_at IS NULL", [to_db(now), company_id])
         db.execute("UPDATE qbd_sessions SET state = 'ended' WHERE company_id = ? AND state = 'open'", [company_id])
-        db.execute("UPDATE connections SET state = 'disconnected', disconnected_at = ?, updated_at = ? "
-                   "WHERE company_id = ? AND provider = ? AND state != 'disconnected'",
-                   [to_db(now), to_db(now), company_id, QBD])
+        deactivate_desktop(db, company_id, now)
     return cursor.rowcount == 1
 
 
@@ -105,15 +98,12 @@ def record_error(db: Database, company_id: int, message: str, now: datetime) -> 
     """The card shows this until the next good session; a disconnected link stays disconnected."""
     db.execute("UPDATE qbd_links SET last_error = ?, last_error_at = ? WHERE company_id = ?",
                [message[:1000], to_db(now), company_id])
-    db.execute("UPDATE connections SET state = 'error', last_error = ?, updated_at = ? "
-               "WHERE company_id = ? AND provider = ? AND state != 'disconnected'",
-               [message[:1000], to_db(now), company_id, QBD])
+    desktop_failed(db, company_id, message, now)
 
 
 def clear_error(db: Database, company_id: int, now: datetime) -> None:
     db.execute("UPDATE qbd_links SET last_error = NULL, last_error_at = NULL WHERE company_id = ?", [company_id])
-    db.execute("UPDATE connections SET state = 'connected', last_error = NULL, last_checked_at = ?, updated_at = ? "
-               "WHERE company_id = ? AND provider = ? AND state = 'error'", [to_db(now), to_db(now), company_id, QBD])
+    desktop_recovered(db, company_id, now)
 
 
 def _company_file(row: dict) -> CompanyFile:
@@ -140,7 +130,5 @@ def attach_company_file(db: Database, company_id: int, reported: dict, now: date
         row = next(db.query("SELECT * FROM qbd_company_files WHERE company_id = ? AND file_path = ? COLLATE NOCASE",
                             [company_id, reported["file_path"]]))
         db.execute("UPDATE qbd_links SET company_file_id = ? WHERE company_id = ?", [row["id"], company_id])
-        db.execute("UPDATE connections SET realm_id = ?, company_name = ?, updated_at = ? "
-                   "WHERE company_id = ? AND provider = ? AND state != 'disconnected'",
-                   [realm_key(row["id"]), row["company_name"] or None, to_db(now), company_id, QBD])
+        desktop_company_file(db, company_id, realm_key(row["id"]), row["company_name"] or None, now)
     return _company_file(row)
