@@ -2,12 +2,10 @@
 and the Web Connector simulator (zeep, driven by the published WSDL)."""
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from app import create_app
 from qbo.accounts import store as accounts
@@ -29,13 +27,6 @@ from tests.support.live_server import serve
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
 ACME = "Acme Construction"
 NO_EMULATOR = "http://127.0.0.1:9"  # nothing here talks to Intuit
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Seeding users with scrypt costs most of a second per test; inBuild sign-in is not under test here."""
-    monkeypatch.setattr(accounts, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture

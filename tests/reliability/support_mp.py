@@ -7,7 +7,6 @@ tests.reliability.support_mp refresh-once CONFIG_JSON COMPANY_ID` runs one refre
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import json
 import sqlite3
@@ -15,18 +14,6 @@ import sys
 import time
 import traceback
 from urllib.parse import quote, quote_plus
-
-import pytest
-from werkzeug.security import generate_password_hash
-
-# --- test speed --------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """Seeded users get a cheap password hash (scrypt costs ~0.4 s per user); login verifies either kind."""
-    monkeypatch.setattr("qbo.accounts.store.generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 # --- secret-leak scanning -------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from qbo.connection import audit
 from qbo.storage.db import get_db, immediate
 from qbo.storage.timeutil import to_db, utcnow
 from tests.conftest import ALEX, REALM_1, REALM_2
-from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 
 UTC_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z")

@@ -2,12 +2,10 @@
 Row 16: a role downgrade or the feature flag switched off takes effect on the very next request."""
 from __future__ import annotations
 
-import functools
 import re
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from qbo.accounts import store as accounts
 from qbo.storage.db import get_db
@@ -23,13 +21,6 @@ ACME_SECRETS = (ALEX, "Alex Morgan", REALM_1, "Keystone Builders")  # Acme's con
 SKIP_ENDPOINTS = {"static", "home", "auth.login", "auth.logout", "auth.switch_company", "health", "webhooks.receive",
                   "intuit_disconnect.landing", "intuit_disconnect.start_sign_in", "intuit_disconnect.callback"}
 REFUSED = {"staff@acme.test": NOT_ADMIN, "admin@birch.test": FEATURE_OFF}
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Seeding users with scrypt costs most of a second per test; password hashing is not under test here."""
-    monkeypatch.setattr(accounts, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 def snapshot(app) -> dict[str, list[tuple]]:

@@ -18,7 +18,6 @@ from qbo.storage.timeutil import to_db, utcnow
 from tests.conftest import ALEX, REALM_1, app_config
 from tests.reliability.support_mp import (
     collect,
-    fast_password_hashing,  # noqa: F401 - an autouse fixture
     refresh_race_worker,
 )
 

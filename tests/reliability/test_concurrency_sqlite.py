@@ -10,7 +10,6 @@ import pytest
 from qbo.storage.db import connect
 from tests.reliability.support_mp import (
     collect,
-    fast_password_hashing,  # noqa: F401 - an autouse fixture
     sqlite_load_worker,
 )
 from tests.support.store_fixtures import connected_db, new_cipher

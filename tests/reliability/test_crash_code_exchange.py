@@ -10,7 +10,6 @@ from qbo.accounts import store as accounts
 from qbo.connection.store import get_connection
 from qbo.storage.db import get_db
 from tests.conftest import ALEX, REALM_1, REALM_2
-from tests.reliability.support_mp import fast_password_hashing  # noqa: F401 - an autouse fixture
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 
 PAGE = "/settings/integrations/"

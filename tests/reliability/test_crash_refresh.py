@@ -22,7 +22,6 @@ from tests.conftest import ALEX, REALM_1, app_config
 from tests.reliability.support_mp import (
     emulator_issued_secrets,
     expire_locally,
-    fast_password_hashing,  # noqa: F401 - an autouse fixture
     find_leaks,
 )
 

@@ -2,11 +2,6 @@
 GET never changes state."""
 from __future__ import annotations
 
-import functools
-
-import pytest
-from werkzeug.security import generate_password_hash
-
 from app import csrf
 from qbo.accounts import store as accounts
 from qbo.storage.db import get_db
@@ -15,13 +10,6 @@ from tests.conftest import ALEX, PASSWORD, REALM_1
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 GET_WRITES_BY_DESIGN = {"integrations.callback", "static"}  # the callback is protected by `state`
 SIGNED_NOT_TOKENED = {"webhooks.receive"}  # answers 401 without Intuit's signature, before any CSRF question
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Seeding users with scrypt costs most of a second per test; password hashing is not under test here."""
-    monkeypatch.setattr(accounts, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 def snapshot(app, ignore=("oauth_state_cache",)) -> dict[str, list[tuple]]:

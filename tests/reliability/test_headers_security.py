@@ -2,28 +2,18 @@
 Row 32: HSTS, a strict CSP, nosniff on every page; OPTIONS and TRACE refused."""
 from __future__ import annotations
 
-import functools
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from qbo.accounts import store as accounts
 from tests.conftest import ALEX, REALM_1
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 
 FRAGMENT = {"HX-Request": "true"}
 SUBRESOURCE_ATTRS = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src"),
                      ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data"), ("input", "src")}
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Seeding users with scrypt costs most of a second per test; password hashing is not under test here."""
-    monkeypatch.setattr(accounts, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 class Subresources(HTMLParser):

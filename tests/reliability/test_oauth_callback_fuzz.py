@@ -2,15 +2,11 @@
 from __future__ import annotations
 
 import collections
-import functools
 from urllib.parse import quote, urlsplit
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from werkzeug.security import generate_password_hash
 
-from qbo.accounts import store as accounts
 from qbo.storage.db import get_db
 from tests.conftest import REALM_1
 
@@ -29,13 +25,6 @@ NAMES = ["state", "code", "realmId", "error", "error_description", "intent", "ne
 values = st.one_of(st.sampled_from(PAYLOADS), st.text(max_size=40),
                    st.text(alphabet=st.characters(codec="utf-8"), min_size=1, max_size=300))
 queries = st.lists(st.tuples(st.sampled_from(NAMES), values), max_size=8)
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Seeding users with scrypt costs most of a second per test; password hashing is not under test here."""
-    monkeypatch.setattr(accounts, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 def snapshot(app) -> dict[str, list[tuple]]:

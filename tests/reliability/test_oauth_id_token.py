@@ -1,12 +1,10 @@
 """Row 5 / 21: every id_token Intuit hands back is validated in full; a bad one stores nothing and is revoked."""
 from __future__ import annotations
 
-import functools
 from urllib.parse import urlsplit
 
 import pytest
 import requests
-from werkzeug.security import generate_password_hash
 
 from qbo.accounts import store as accounts
 from qbo.connection.store import get_connection
@@ -19,13 +17,6 @@ REJECTED = (
     "wrong_iss", "wrong_aud", "aud_string", "expired", "iat_future_10m", "wrong_nonce", "no_nonce",
     "alg_none", "hs256", "other_key", "wrong_realmid",
 )
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Seeding users with scrypt costs most of a second per test; password hashing is not under test here."""
-    monkeypatch.setattr(accounts, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 def tamper(intuit, mutation: str, **extra) -> None:

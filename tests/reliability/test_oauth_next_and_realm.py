@@ -1,14 +1,11 @@
 """Row 4: `next` is never an open redirect. Row 6: the callback's realmId is validated and single-tenant."""
 from __future__ import annotations
 
-import functools
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from qbo.accounts import store as accounts
 from qbo.storage.db import get_db
 from tests.conftest import ALEX, PASSWORD, REALM_1, REALM_2
 from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
@@ -16,13 +13,6 @@ from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 CALLBACK = "/settings/integrations/qbo/callback"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 ALREADY_LINKED = "This QuickBooks company is already connected to another inBuild company."
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Seeding users with scrypt costs most of a second per test; password hashing is not under test here."""
-    monkeypatch.setattr(accounts, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 # --- Row 4: next ----------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ another session of the same user. These tests add the other cases.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import json
 import re
@@ -15,7 +14,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from freezegun import freeze_time
-from werkzeug.security import generate_password_hash
 
 from qbo.accounts import store as accounts
 from qbo.connection.store import get_connection
@@ -27,13 +25,6 @@ from tests.support.intuit_signin import path_and_query, sign_in_at_intuit
 CALLBACK = "/settings/integrations/qbo/callback"
 CONNECT = "/settings/integrations/qbo/connect"
 URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Seeding users with scrypt costs most of a second per test; password hashing is not under test here."""
-    monkeypatch.setattr(accounts, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 def query(url: str) -> dict[str, str]:

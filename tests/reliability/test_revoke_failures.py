@@ -15,7 +15,6 @@ from qbo.storage.db import get_db
 from qbo.storage.timeutil import from_db, utcnow
 from tests.conftest import ALEX, REALM_1
 from tests.reliability.support_mp import (
-    fast_password_hashing,  # noqa: F401 - an autouse fixture
     find_leaks,
     flask_cli,
 )

@@ -21,7 +21,6 @@ from qbo.storage.timeutil import to_db, utcnow
 from tests.conftest import ALEX, CLIENT_SECRET, REALM_1
 from tests.reliability.support_mp import (
     emulator_issued_secrets,
-    fast_password_hashing,  # noqa: F401 - an autouse fixture
     find_leaks,
     flask_cli,
     label_for,

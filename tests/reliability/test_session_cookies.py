@@ -2,12 +2,10 @@
 user end it server-side, so a replayed copy of the signed cookie is worthless."""
 from __future__ import annotations
 
-import functools
 import re
 from http.cookies import SimpleCookie
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from app import create_app
 from qbo.accounts import store as accounts
@@ -18,13 +16,6 @@ from tests.conftest import ALEX, PASSWORD, REALM_1, app_config, seed_accounts
 HTTPS = "https://localhost"
 CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
 NAME = "__Host-inbuild_session"
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Seeding users with scrypt costs most of a second per test; password hashing is not under test here."""
-    monkeypatch.setattr(accounts, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from qbo.storage.timeutil import utcnow
 from tests.conftest import ALEX, REALM_1, Browserless, app_config
 from tests.reliability.support_mp import (
     collect,
-    fast_password_hashing,  # noqa: F401 - an autouse fixture
     flask_cli,
     token_reader_worker,
 )

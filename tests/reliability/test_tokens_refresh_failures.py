@@ -15,7 +15,6 @@ from tests.conftest import ALEX, REALM_1
 from tests.support.session_lapse import lapse_refresh_token
 from tests.reliability.support_mp import (
     expire_locally,
-    fast_password_hashing,  # noqa: F401 - an autouse fixture
 )
 
 PAGE = "/settings/integrations/"

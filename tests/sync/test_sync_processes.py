@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import functools
 import itertools
 import signal
 import subprocess
@@ -15,7 +14,6 @@ import time
 
 import pytest
 import requests
-from werkzeug.security import generate_password_hash
 
 from qbo.records import documents
 from qbo.records.documents import ApprovalStatus
@@ -34,13 +32,6 @@ pytestmark = pytest.mark.slow
 ABANDONED = "The worker running it stopped; the next run picked up."
 ALREADY_RUNNING = "A sync is already running for this company."
 SLOW_BATCH_SECONDS = 3
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(monkeypatch):
-    """Seeded users get a cheap password hash (scrypt costs ~0.4 s per user); login verifies either kind."""
-    monkeypatch.setattr("qbo.accounts.store.generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture

@@ -1,13 +1,11 @@
 """Webhook and Disconnect URL fixtures: an app with a known verifier token, signed deliveries, the app on a port."""
 from __future__ import annotations
 
-import functools
 import json
 import time
 from collections.abc import Callable
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from app import create_app
 from qbo.accounts import store as accounts
@@ -22,13 +20,6 @@ from tests.support.live_server import serve
 VERIFIER = "test-verifier-token-7f3a"
 DISCONNECT_URI = "http://127.0.0.1:5999/intuit/disconnected/callback"
 WEBHOOK_PATH = "/intuit/webhooks"
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """Seeding users with scrypt costs most of a second each; password hashing is not under test here."""
-    monkeypatch.setattr(accounts, "generate_password_hash",
-                        functools.partial(generate_password_hash, method="pbkdf2:sha256:1000"))
 
 
 @pytest.fixture
