@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from qbo.connection.store import active_integration, get_connection
+from qbo.connection.state import Connection
+from qbo.connection.store import get_connection
 from qbo.mapping.store import COST_CODE, COST_TYPE, PROJECT_CLASS, PROJECT_CUSTOMER, PROJECT_JOB, VENDOR
 from qbo.sync.payment_store import payment_statuses
 from qbo.sync.payments import PaymentStatus
@@ -72,23 +73,23 @@ STATUS_LABELS = {"sending": "Sending", "synced": "Synced", "waiting": "Waiting",
                  "withdrawn": "Withdrawn", "deleted": "Removed from QuickBooks"}
 
 
-def _connected_realm(db: Database, company_id: int) -> str | None:
+def _realm_of(integration: Connection | None) -> str | None:
     """The realm of the active integration: QuickBooks Online's company or the Desktop company file."""
-    connection = active_integration(db, company_id)
-    return connection.realm_id if connection is not None and connection.is_active else None
+    return integration.realm_id if integration is not None and integration.is_active else None
 
 
-def record_states(db: Database, company_id: int, kind: str) -> dict[int, SyncRecord]:
-    """record id -> its sync state in the connected QuickBooks company (none when not connected)."""
-    realm_id = _connected_realm(db, company_id)
+def record_states(db: Database, company_id: int, integration: Connection | None, kind: str) -> dict[int, SyncRecord]:
+    """record id -> its sync state in the active integration's QuickBooks company (none when not connected)."""
+    realm_id = _realm_of(integration)
     if not realm_id:
         return {}
     return {record_id: state for (_, record_id), state in sync_records(db, company_id, realm_id, kind=kind).items()}
 
 
-def record_state(db: Database, company_id: int, kind: str, record_id: int) -> SyncRecord | None:
-    """One record's sync state in the connected QuickBooks company."""
-    realm_id = _connected_realm(db, company_id)
+def record_state(db: Database, company_id: int, integration: Connection | None, kind: str,
+                 record_id: int) -> SyncRecord | None:
+    """One record's sync state in the active integration's QuickBooks company."""
+    realm_id = _realm_of(integration)
     return get_sync_record(db, company_id, realm_id, kind, record_id) if realm_id else None
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, current_app, render_template, request
 
+from qbo.connection.state import Connection
 from qbo.connection.store import QBO, active_integration
 from qbo.records import catalog as records
 from qbo.records import documents
@@ -90,21 +91,21 @@ def listing_context(listing: Listing, company_id: int) -> dict:
     page = Page.of(request.args.get("page"), total)
     rows = listing.rows(db, company_id, search, status, page.offset, PAGE_SIZE)
     kind = SYNCED_KINDS.get(listing.endpoint)
-    states = record_states(db, company_id, kind) if kind else {}
+    integration = active_integration(db, company_id) if kind else None
+    states = record_states(db, company_id, integration, kind) if kind else {}
     shown = {row.id: states[row.id] for row in rows if row.id in states} if kind else {}
     return {"listing": listing, "rows": rows, "total": total, "page": page, "search": search, "status": status,
             "statuses": tuple(ApprovalStatus), "section": listing.endpoint, "qbo_states": states,
             "payments": record_payments(db, company_id, kind, shown) if kind else {}, "kind": kind,
-            "can_sync": _can_sync()}
+            "can_sync": _can_sync(integration)}
 
 
-def _can_sync() -> bool:
+def _can_sync(integration: Connection | None) -> bool:
     """Resync and Remove buttons are for Company Admins of a company with accounting integrations on, while
     QuickBooks Online is the active integration (the Web Connector sends Desktop edits on its next run by itself)."""
     membership = current_membership()
     if membership is None or not membership.is_admin or not membership.company.accounting_integrations:
         return False
-    integration = active_integration(get_db(), membership.company.id)
     return integration is not None and integration.provider == QBO
 
 
@@ -194,7 +195,8 @@ def show_invoice(membership, invoice_id: int):
 def render_document(document, noun: str, section: str, kind: str):
     """A bill's or an invoice's page, with its QuickBooks status."""
     db = get_db()
-    state = record_state(db, document.company_id, kind, document.id)
+    integration = active_integration(db, document.company_id)
+    state = record_state(db, document.company_id, integration, kind, document.id)
     return render_template("records/document.html", document=document, noun=noun, section=section, kind=kind,
                            qbo_state=state, payment=record_payment(db, document.company_id, kind, state),
-                           can_sync=_can_sync())
+                           can_sync=_can_sync(integration))
